@@ -1,0 +1,374 @@
+//! Parameter sets: data files in `models/` (value, unit, meaning, source, range),
+//! embedded into the binary, resolved (`extends`) and converted to canonical units.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::units::{Unit, UnitError};
+
+/// The parameter sets shipped in `models/`, embedded at build time: (name, TOML text).
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("healthy", include_str!("../models/healthy.toml")),
+    ("acute_injury", include_str!("../models/acute_injury.toml")),
+    ("disc_herniation", include_str!("../models/disc_herniation.toml")),
+    ("chronic_stress", include_str!("../models/chronic_stress.toml")),
+    ("pain_adaptation", include_str!("../models/pain_adaptation.toml")),
+];
+
+/// Names of the embedded parameter sets.
+pub fn embedded_names() -> Vec<&'static str> {
+    EMBEDDED.iter().map(|(n, _)| *n).collect()
+}
+
+/// Why a parameter set could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ParamError {
+    /// No embedded set of that name.
+    #[error("unknown parameter set '{name}' (available: {available})")]
+    UnknownSet {
+        /// The name asked for.
+        name: String,
+        /// The names that exist.
+        available: String,
+    },
+    /// The set's TOML is malformed.
+    #[error("parameter set '{set}': {message}")]
+    Syntax {
+        /// The set.
+        set: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A parameter name the model does not have.
+    #[error("unknown parameter '{name}' (see docs/model.md for the list; close matches: {suggestion})")]
+    UnknownParameter {
+        /// The name.
+        name: String,
+        /// Near names.
+        suggestion: String,
+    },
+    /// A parameter the model needs is missing from the set.
+    #[error("parameter set '{set}' lacks parameter '{name}'")]
+    Missing {
+        /// The set.
+        set: String,
+        /// The parameter.
+        name: String,
+    },
+    /// A base-set entry lacks unit, meaning or range.
+    #[error("parameter '{name}' in set '{set}' needs {field}")]
+    Incomplete {
+        /// The set.
+        set: String,
+        /// The parameter.
+        name: String,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// The unit does not fit the parameter.
+    #[error("parameter '{name}': {source}")]
+    Unit {
+        /// The parameter.
+        name: String,
+        /// The unit problem.
+        source: UnitError,
+    },
+    /// The value is NaN or infinite.
+    #[error("parameter '{name}' must be a finite number")]
+    NotFinite {
+        /// The parameter.
+        name: String,
+    },
+    /// `extends` forms a cycle.
+    #[error("parameter set '{0}' extends itself (cycle)")]
+    Cycle(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetFile {
+    name: String,
+    description: String,
+    extends: Option<String>,
+    parameters: BTreeMap<String, EntryFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryFile {
+    value: f64,
+    unit: Option<String>,
+    meaning: Option<String>,
+    source: String,
+    range: Option<[f64; 2]>,
+}
+
+/// One parameter as documented in its set: value in the unit written.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamInfo {
+    /// Value in `unit`.
+    pub value: f64,
+    /// Unit the value is written in.
+    pub unit: String,
+    /// What it means.
+    pub meaning: String,
+    /// Where the value comes from.
+    pub source: String,
+    /// Plausible range, in `unit`.
+    pub range: [f64; 2],
+}
+
+/// A resolved parameter set: every parameter with its documentation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamSet {
+    /// Set name.
+    pub name: String,
+    /// One-line description.
+    pub description: String,
+    /// Parameters by name.
+    pub entries: BTreeMap<String, ParamInfo>,
+}
+
+impl ParamSet {
+    /// Load an embedded set by name, resolving `extends`.
+    pub fn embedded(name: &str) -> Result<ParamSet, ParamError> {
+        Self::resolve(name, 0)
+    }
+
+    fn resolve(name: &str, depth: usize) -> Result<ParamSet, ParamError> {
+        if depth > EMBEDDED.len() {
+            return Err(ParamError::Cycle(name.to_string()));
+        }
+        let text = EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| ParamError::UnknownSet {
+                name: name.to_string(),
+                available: embedded_names().join(", "),
+            })?;
+        let file: SetFile = toml::from_str(text).map_err(|e| ParamError::Syntax {
+            set: name.to_string(),
+            message: e.to_string(),
+        })?;
+        let mut set = match &file.extends {
+            Some(base) => Self::resolve(base, depth + 1)?,
+            None => ParamSet {
+                name: String::new(),
+                description: String::new(),
+                entries: BTreeMap::new(),
+            },
+        };
+        set.name = file.name;
+        set.description = file.description;
+        for (key, e) in file.parameters {
+            let info = match set.entries.get(&key) {
+                Some(base) => ParamInfo {
+                    value: e.value,
+                    unit: e.unit.unwrap_or_else(|| base.unit.clone()),
+                    meaning: e.meaning.unwrap_or_else(|| base.meaning.clone()),
+                    source: e.source,
+                    range: e.range.unwrap_or(base.range),
+                },
+                None => {
+                    let missing = |field| ParamError::Incomplete {
+                        set: name.to_string(),
+                        name: key.clone(),
+                        field,
+                    };
+                    ParamInfo {
+                        value: e.value,
+                        unit: e.unit.ok_or_else(|| missing("a unit"))?,
+                        meaning: e.meaning.ok_or_else(|| missing("a meaning"))?,
+                        source: e.source,
+                        range: e.range.ok_or_else(|| missing("a range"))?,
+                    }
+                }
+            };
+            set.entries.insert(key, info);
+        }
+        Ok(set)
+    }
+
+    /// Override one parameter's value, given in `unit` (or the set's unit when
+    /// `None`). The source becomes `source`.
+    pub fn set_value(
+        &mut self,
+        name: &str,
+        value: f64,
+        unit: Option<&str>,
+        source: &str,
+    ) -> Result<(), ParamError> {
+        if !value.is_finite() {
+            return Err(ParamError::NotFinite {
+                name: name.to_string(),
+            });
+        }
+        let entry = self
+            .entries
+            .get_mut(name)
+            .ok_or_else(|| ParamError::UnknownParameter {
+                name: name.to_string(),
+                suggestion: suggest(name),
+            })?;
+        let v = match unit {
+            Some(u) => Unit::convert(value, u, &entry.unit).map_err(|source| ParamError::Unit {
+                name: name.to_string(),
+                source,
+            })?,
+            None => value,
+        };
+        entry.value = v;
+        entry.source = source.to_string();
+        Ok(())
+    }
+
+    /// Parameters whose value lies outside their documented range.
+    pub fn out_of_range(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|(_, p)| p.value < p.range[0] || p.value > p.range[1])
+            .map(|(k, p)| {
+                format!(
+                    "{k} = {} {} outside [{}, {}]",
+                    p.value, p.unit, p.range[0], p.range[1]
+                )
+            })
+            .collect()
+    }
+
+    /// Convert to the model's parameter struct in canonical units.
+    pub fn to_params(&self) -> Result<Params, ParamError> {
+        for key in self.entries.keys() {
+            if !Params::NAMES.iter().any(|(n, _)| n == key) {
+                return Err(ParamError::UnknownParameter {
+                    name: key.clone(),
+                    suggestion: suggest(key),
+                });
+            }
+        }
+        Params::from_lookup(|name, canonical| {
+            let p = self.entries.get(name).ok_or_else(|| ParamError::Missing {
+                set: self.name.clone(),
+                name: name.to_string(),
+            })?;
+            if !p.value.is_finite() {
+                return Err(ParamError::NotFinite {
+                    name: name.to_string(),
+                });
+            }
+            Unit::convert(p.value, &p.unit, canonical).map_err(|source| ParamError::Unit {
+                name: name.to_string(),
+                source,
+            })
+        })
+    }
+}
+
+/// Up to three parameter names sharing the longest prefix with `name`.
+fn suggest(name: &str) -> String {
+    let score = |n: &str| n.chars().zip(name.chars()).take_while(|(a, b)| a == b).count();
+    let mut names: Vec<&str> = Params::NAMES.iter().map(|(n, _)| *n).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(score(n)));
+    names.truncate(3);
+    names.join(", ")
+}
+
+macro_rules! params {
+    ($( $name:ident : $unit:literal ),* $(,)?) => {
+        /// Model parameters in canonical units (the unit of each field is listed in
+        /// [`Params::NAMES`]; meanings and sources are in `models/healthy.toml` and
+        /// docs/model.md).
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(missing_docs)]
+        pub struct Params { $( pub $name: f64, )* }
+
+        impl Params {
+            /// Every parameter name with its canonical unit.
+            pub const NAMES: &'static [(&'static str, &'static str)] =
+                &[ $( (stringify!($name), $unit) ),* ];
+
+            fn from_lookup(
+                f: impl Fn(&str, &str) -> Result<f64, ParamError>,
+            ) -> Result<Self, ParamError> {
+                Ok(Self { $( $name: f(stringify!($name), $unit)?, )* })
+            }
+        }
+    };
+}
+
+params! {
+    tau_a: "s", u0: "MVC", drive_softness: "MVC", gain_gamma: "MVC", gain_injury: "1",
+    u_guard: "MVC", alpha_adapt: "MVC", u_stress_tonic: "MVC",
+    fatigue_rate: "1/s", recovery_rate: "1/s", es_fatigue_rate: "1/s",
+    p0: "mmHg", k_p: "mmHg/MVC", k_edema: "mmHg", p_on: "mmHg", p_art: "mmHg",
+    v_max: "1", k_v: "mM", flow_doubling_temp: "°C", pump_gain: "1",
+    k_supply: "1/s", consumption_ratio: "1", k_c: "1", d0: "1", d1: "1/MVC", k_o: "1", h_o: "1",
+    beta0: "mM/s", beta1: "mM/s", k_rest: "mM", tau_w: "s",
+    k_n: "mM", h_n: "1", s_max: "1", k_s: "a.u.", eps_met: "1", w_h: "1",
+    la_ec50: "mg", la_tau: "s",
+    w1: "1", w2: "1", k_gamma: "1", h_gamma: "1", tau_gamma: "s",
+    stretch_max: "1", tau_x_on: "s", tau_x_off: "s", massage_max: "1", tau_y_on: "s", tau_y_off: "s",
+    heat_spindle: "1/°C", heat_softness: "°C", relax_emax: "1", cbz_ec50: "mg/L", tiz_ec50: "mg/L",
+    sigma_m: "1/s", sigma_h: "1/s", tau_s: "s", cox_imax: "1", cox_ic50: "mg/L",
+    kappa: "1", c_z: "1", tau_p: "s", tens_max: "1",
+    k_z: "1/s", w_z: "1", k_zh: "1", h_z: "1", tau_z: "s",
+    t_core: "°C", t_skin: "°C", t1_rest: "°C", t3_rest: "°C", k_skin: "1/s", k_blood: "1/s",
+    us_heat_3mhz: "°C/s", us_heat_1mhz: "°C/s",
+    tau_heal: "s", h_disc: "1/s", h_initial: "1",
+    ibu_ka: "1/s", ibu_cl: "L/s", ibu_v: "L", ibu_f: "1",
+    cbz_ka: "1/s", cbz_cl: "L/s", cbz_v: "L", cbz_f: "1",
+    tiz_ka: "1/s", tiz_cl: "L/s", tiz_v: "L", tiz_f: "1",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_set_resolves_converts_and_is_in_range() {
+        for name in embedded_names() {
+            let set = ParamSet::embedded(name).unwrap();
+            assert_eq!(set.name, name);
+            assert_eq!(set.entries.len(), Params::NAMES.len(), "{name}");
+            set.to_params().unwrap();
+            assert!(set.out_of_range().is_empty(), "{name}: {:?}", set.out_of_range());
+            for (k, p) in &set.entries {
+                assert!(!p.source.trim().is_empty(), "{name}.{k} has no source");
+                assert!(!p.meaning.trim().is_empty(), "{name}.{k} has no meaning");
+            }
+        }
+    }
+
+    #[test]
+    fn converts_units_to_canonical() {
+        let p = ParamSet::embedded("healthy").unwrap().to_params().unwrap();
+        assert!((p.ibu_ka - 2.2 / 3600.0).abs() < 1e-15);
+        assert!((p.tau_heal - 5.0 * 86400.0).abs() < 1e-9);
+        assert!((p.cbz_ec50 - 0.010).abs() < 1e-15); // 10 ng/mL in mg/L
+    }
+
+    #[test]
+    fn overrides_check_names_units_and_finiteness() {
+        let mut s = ParamSet::embedded("healthy").unwrap();
+        s.set_value("tau_heal", 48.0, Some("h"), "test").unwrap();
+        assert_eq!(s.entries["tau_heal"].value, 2.0);
+        assert!(matches!(
+            s.set_value("tau_hael", 1.0, None, "t"),
+            Err(ParamError::UnknownParameter { .. })
+        ));
+        assert!(matches!(
+            s.set_value("tau_heal", 1.0, Some("mg"), "t"),
+            Err(ParamError::Unit { .. })
+        ));
+        assert!(matches!(
+            s.set_value("tau_heal", f64::NAN, None, "t"),
+            Err(ParamError::NotFinite { .. })
+        ));
+        assert!(matches!(
+            ParamSet::embedded("sick"),
+            Err(ParamError::UnknownSet { .. })
+        ));
+    }
+}

@@ -1,0 +1,303 @@
+//! Units: parse unit strings such as `"1/h"`, `"mL/min"` or `"mmHg/MVC"` and
+//! quantities such as `"90 s"`, `"400 mg"` or `"42 °C"`, and convert them to the
+//! library's canonical units.
+//!
+//! Canonical (internal) units: time s, mass mg, volume L, concentration of small
+//! ions mM, pressure mmHg, temperature °C, ultrasound intensity W/cm², fraction of
+//! maximal voluntary contraction (MVC) as a plain number 0–1.
+
+use std::fmt;
+
+/// Base dimensions, in this order: time, mass, volume, molar concentration,
+/// pressure, temperature, acoustic intensity, frequency-free (kept for clarity).
+const BASES: usize = 7;
+
+/// A dimension vector (integer exponents of the base dimensions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dimension([i8; BASES]);
+
+impl Dimension {
+    /// Dimensionless.
+    pub const NONE: Dimension = Dimension([0; BASES]);
+    /// Time (canonical unit: s).
+    pub const TIME: Dimension = Dimension([1, 0, 0, 0, 0, 0, 0]);
+    /// Mass (canonical unit: mg).
+    pub const MASS: Dimension = Dimension([0, 1, 0, 0, 0, 0, 0]);
+    /// Temperature (canonical unit: °C).
+    pub const TEMPERATURE: Dimension = Dimension([0, 0, 0, 0, 0, 1, 0]);
+    /// Pressure (canonical unit: mmHg).
+    pub const PRESSURE: Dimension = Dimension([0, 0, 0, 0, 1, 0, 0]);
+    /// Acoustic intensity (canonical unit: W/cm²).
+    pub const INTENSITY: Dimension = Dimension([0, 0, 0, 0, 0, 0, 1]);
+
+    fn add(self, o: Dimension, sign: i8) -> Dimension {
+        let mut d = self.0;
+        for (a, b) in d.iter_mut().zip(o.0) {
+            *a += sign * b;
+        }
+        Dimension(d)
+    }
+}
+
+/// A parsed unit: its dimension and the factor that converts a value in this unit
+/// to the canonical unit of the same dimension.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Unit {
+    /// Dimension of the unit.
+    pub dim: Dimension,
+    /// Multiply a value in this unit by `factor` to get canonical units.
+    pub factor: f64,
+}
+
+/// Why a unit or quantity string was not understood.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    /// A token is not a known unit.
+    #[error("unknown unit '{token}' (known: {known})")]
+    Unknown {
+        /// The token.
+        token: String,
+        /// The known unit symbols.
+        known: String,
+    },
+    /// The unit exists but measures something else.
+    #[error("unit '{given}' does not measure the same thing as '{expected}'")]
+    Mismatch {
+        /// The unit given.
+        given: String,
+        /// The unit expected.
+        expected: String,
+    },
+    /// A quantity string has no number, or a bad one.
+    #[error("'{text}' is not a number followed by a unit (for example \"{example}\")")]
+    BadQuantity {
+        /// The text.
+        text: String,
+        /// An example of the form expected.
+        example: String,
+    },
+    /// The number is NaN or infinite.
+    #[error("'{text}' is not a finite number")]
+    NotFinite {
+        /// The text.
+        text: String,
+    },
+}
+
+/// (symbol, dimension, factor to canonical).
+const TABLE: &[(&str, Dimension, f64)] = &[
+    ("1", Dimension::NONE, 1.0),
+    ("a.u.", Dimension::NONE, 1.0),
+    ("MVC", Dimension::NONE, 1.0),
+    ("NRS", Dimension::NONE, 1.0),
+    ("%", Dimension::NONE, 0.01),
+    ("%MVC", Dimension::NONE, 0.01),
+    ("s", Dimension::TIME, 1.0),
+    ("min", Dimension::TIME, 60.0),
+    ("h", Dimension::TIME, 3600.0),
+    ("d", Dimension::TIME, 86400.0),
+    ("wk", Dimension::TIME, 604800.0),
+    ("y", Dimension::TIME, 365.25 * 86400.0),
+    ("MHz", Dimension([-1, 0, 0, 0, 0, 0, 0]), 1e6),
+    ("mg", Dimension::MASS, 1.0),
+    ("g", Dimension::MASS, 1e3),
+    ("ug", Dimension::MASS, 1e-3),
+    ("µg", Dimension::MASS, 1e-3),
+    ("ng", Dimension::MASS, 1e-6),
+    ("L", Dimension([0, 0, 1, 0, 0, 0, 0]), 1.0),
+    ("mL", Dimension([0, 0, 1, 0, 0, 0, 0]), 1e-3),
+    ("mM", Dimension([0, 0, 0, 1, 0, 0, 0]), 1.0),
+    ("mmHg", Dimension::PRESSURE, 1.0),
+    ("°C", Dimension::TEMPERATURE, 1.0),
+    ("degC", Dimension::TEMPERATURE, 1.0),
+    ("C", Dimension::TEMPERATURE, 1.0),
+    ("W/cm2", Dimension::INTENSITY, 1.0),
+    ("W/cm²", Dimension::INTENSITY, 1.0),
+];
+
+fn known_symbols() -> String {
+    TABLE
+        .iter()
+        .map(|(s, _, _)| *s)
+        .filter(|s| *s != "µg" && *s != "W/cm²" && *s != "degC")
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn lookup(token: &str) -> Result<Unit, UnitError> {
+    let (sym, pow) = match token.split_once('^') {
+        Some((s, p)) => (s, p.parse::<i8>().ok()),
+        None => (token, Some(1)),
+    };
+    let entry = TABLE.iter().find(|(s, _, _)| *s == sym);
+    match (entry, pow) {
+        (Some((_, dim, f)), Some(p)) => {
+            let mut d = Dimension::NONE;
+            for _ in 0..p.unsigned_abs() {
+                d = d.add(*dim, p.signum());
+            }
+            Ok(Unit {
+                dim: d,
+                factor: f.powi(i32::from(p)),
+            })
+        }
+        _ => Err(UnitError::Unknown {
+            token: token.to_string(),
+            known: known_symbols(),
+        }),
+    }
+}
+
+impl Unit {
+    /// Parse a unit string: symbols joined by `*` or `·`, divided by `/`, each with an
+    /// optional integer power `^n` (`"mM/s"`, `"1/h"`, `"mL/min"`, `"mmHg/MVC"`).
+    pub fn parse(text: &str) -> Result<Unit, UnitError> {
+        let text = text.trim();
+        // Whole-string symbols that themselves contain '/'.
+        if let Some((_, dim, f)) = TABLE.iter().find(|(s, _, _)| *s == text) {
+            return Ok(Unit {
+                dim: *dim,
+                factor: *f,
+            });
+        }
+        let mut parts = text.split('/');
+        let mut unit = Unit {
+            dim: Dimension::NONE,
+            factor: 1.0,
+        };
+        for (i, part) in parts.by_ref().enumerate() {
+            let sign = if i == 0 { 1 } else { -1 };
+            for token in part.split(['*', '·']) {
+                let token = token.trim();
+                if token.is_empty() {
+                    return Err(UnitError::Unknown {
+                        token: text.to_string(),
+                        known: known_symbols(),
+                    });
+                }
+                let u = lookup(token)?;
+                unit.dim = unit.dim.add(u.dim, sign);
+                unit.factor = if sign > 0 {
+                    unit.factor * u.factor
+                } else {
+                    unit.factor / u.factor
+                };
+            }
+        }
+        Ok(unit)
+    }
+
+    /// Convert `value` given in unit `given` to the unit `target`.
+    pub fn convert(value: f64, given: &str, target: &str) -> Result<f64, UnitError> {
+        let g = Unit::parse(given)?;
+        let t = Unit::parse(target)?;
+        if g.dim != t.dim {
+            return Err(UnitError::Mismatch {
+                given: given.to_string(),
+                expected: target.to_string(),
+            });
+        }
+        Ok(value * g.factor / t.factor)
+    }
+}
+
+/// A number with its unit, as written by a user (`"90 s"`, `"400 mg"`, `"42 °C"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// The number as written.
+    pub value: f64,
+    /// The unit as written.
+    pub unit: String,
+}
+
+impl Quantity {
+    /// Split `"90 s"` / `"90s"` / `"1.5 W/cm2"` into number and unit.
+    pub fn parse(text: &str) -> Result<Quantity, UnitError> {
+        let t = text.trim();
+        let end = t
+            .char_indices()
+            .find(|(i, c)| {
+                !(c.is_ascii_digit()
+                    || *c == '.'
+                    || *c == '+'
+                    || *c == '-'
+                    || ((*c == 'e' || *c == 'E')
+                        && t[i + 1..].starts_with(|d: char| d.is_ascii_digit() || d == '-' || d == '+')
+                        && *i > 0))
+            })
+            .map(|(i, _)| i)
+            .unwrap_or(t.len());
+        let (num, unit) = t.split_at(end);
+        let bad = || UnitError::BadQuantity {
+            text: text.to_string(),
+            example: "90 s".to_string(),
+        };
+        let value: f64 = num.parse().map_err(|_| bad())?;
+        if !value.is_finite() {
+            return Err(UnitError::NotFinite {
+                text: text.to_string(),
+            });
+        }
+        let unit = unit.trim();
+        if unit.is_empty() {
+            return Err(bad());
+        }
+        Unit::parse(unit)?;
+        Ok(Quantity {
+            value,
+            unit: unit.to_string(),
+        })
+    }
+
+    /// The value converted to the canonical unit of `target`'s dimension, checking
+    /// that the dimension matches (`target` is e.g. `"s"`, `"mg"`, `"°C"`).
+    pub fn to(&self, target: &str) -> Result<f64, UnitError> {
+        Unit::convert(self.value, &self.unit, target)
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value, self.unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_rates_and_clearances() {
+        assert!((Unit::convert(2.2, "1/h", "1/s").unwrap() - 2.2 / 3600.0).abs() < 1e-15);
+        let cl = Unit::convert(689.0, "mL/min", "L/h").unwrap();
+        assert!((cl - 41.34).abs() < 1e-9);
+        assert!((Unit::convert(1.0, "ng/mL", "mg/L").unwrap() - 1e-3).abs() < 1e-18);
+        assert!((Unit::convert(50.0, "%MVC", "MVC").unwrap() - 0.5).abs() < 1e-15);
+        assert!((Unit::convert(3.0, "s^-1", "1/min").unwrap() - 180.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rejects_mismatch_and_unknown() {
+        assert!(matches!(
+            Unit::convert(1.0, "mg", "s"),
+            Err(UnitError::Mismatch { .. })
+        ));
+        assert!(matches!(Unit::parse("furlong"), Err(UnitError::Unknown { .. })));
+        assert!(Unit::parse("mg/").is_err());
+    }
+
+    #[test]
+    fn parses_quantities() {
+        assert_eq!(Quantity::parse("90 s").unwrap().to("s").unwrap(), 90.0);
+        assert_eq!(Quantity::parse("20min").unwrap().to("s").unwrap(), 1200.0);
+        assert_eq!(Quantity::parse("7 d").unwrap().to("h").unwrap(), 168.0);
+        assert_eq!(Quantity::parse("400 mg").unwrap().to("mg").unwrap(), 400.0);
+        assert_eq!(Quantity::parse("42 °C").unwrap().to("°C").unwrap(), 42.0);
+        assert_eq!(Quantity::parse("42 C").unwrap().to("°C").unwrap(), 42.0);
+        assert_eq!(Quantity::parse("1.5 W/cm2").unwrap().value, 1.5);
+        assert_eq!(Quantity::parse("1e3 s").unwrap().value, 1000.0);
+        assert!(Quantity::parse("s").is_err());
+        assert!(Quantity::parse("12").is_err());
+        assert!(Quantity::parse("12 parsecs").is_err());
+    }
+}
