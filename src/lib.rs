@@ -8,3 +8,6 @@ pub mod solver;
 pub mod model;
 pub mod params;
 pub mod units;
+pub mod schedule;
+pub mod simulate;
+pub mod validate;

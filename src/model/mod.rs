@@ -86,6 +86,13 @@ pub const STATE_NAMES: [(&str, &str); NS] = [
     ("la_depot", "mg"),
 ];
 
+/// Typical magnitude of each state in its unit, used to scale absolute tolerances
+/// (`atol_i = rtol × TYPICAL[i]`): a change of `rtol × TYPICAL[i]` is negligible.
+pub const TYPICAL: [f64; NS] = [
+    0.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.1, 1.0, 1.0, 0.1, 1.0, 1.0, 100.0, 100.0, 1.0, 1.0, 1.0,
+    1.0, 10.0,
+];
+
 /// Scheduled inputs, constant within a schedule segment.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 pub struct Drivers {
@@ -111,6 +118,8 @@ pub struct Drivers {
     pub massage: f64,
     /// Target of a sustained voluntary contraction, fraction of MVC (0 = none).
     pub voluntary: f64,
+    /// Extra injury source (disc herniation trigger), 1/s.
+    pub disc_source: f64,
 }
 
 /// Algebraic (derived) quantities at one instant.
@@ -337,7 +346,7 @@ impl Model {
             + (D::from(p.t_core) - t3) * self.k_core
             + al.q * (D::from(p.t_core) - t3) * p.k_blood
             + us_rate;
-        dy[idx::H] = D::from(p.h_disc) - h / p.tau_heal;
+        dy[idx::H] = D::from(p.h_disc + dr.disc_source) - h / p.tau_heal;
         let x = y[idx::X];
         dy[idx::X] = (one - x) * (dr.stretch / p.tau_x_on) - x * ((1.0 - dr.stretch) / p.tau_x_off);
         let yy = y[idx::Y];
