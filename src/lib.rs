@@ -11,3 +11,6 @@ pub mod units;
 pub mod schedule;
 pub mod simulate;
 pub mod validate;
+pub mod metrics;
+pub mod output;
+pub mod scenario;

@@ -1,0 +1,1 @@
+//! Endpoints computed from a trajectory.

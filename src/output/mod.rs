@@ -1,0 +1,1 @@
+//! Writing results: CSV, JSON, figures, manifest. All writes are atomic.

@@ -1,0 +1,84 @@
+//! Scenarios: a parameter set, arms (schedules on the same patient), run length,
+//! output grid and solver settings. The file format (TOML) is parsed in [`parse`];
+//! this module holds the resolved, validated form and runs it.
+
+pub mod parse;
+
+use crate::model::{Model, State};
+use crate::schedule::Schedule;
+use crate::simulate::{grid, settle, simulate, SolverConfig, Trajectory};
+use crate::solver::SolverError;
+
+/// One arm: a schedule of interventions and triggers applied to the scenario's patient.
+#[derive(Debug, Clone)]
+pub struct Arm {
+    /// Arm name as written ("no treatment", "heat", ...).
+    pub name: String,
+    /// Everything scheduled in this arm (triggers of the scenario included), times in s.
+    pub schedule: Schedule,
+}
+
+/// A resolved scenario, ready to run. All times in s.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Scenario name.
+    pub name: String,
+    /// What it shows.
+    pub description: String,
+    /// Name of the parameter set (embedded name or file path).
+    pub set_name: String,
+    /// The patient: parameters (with overrides) and base drivers.
+    pub model: Model,
+    /// Arms, at least one.
+    pub arms: Vec<Arm>,
+    /// Run length, s.
+    pub duration: f64,
+    /// Output interval, s.
+    pub output_every: f64,
+    /// Settling period before t = 0 with nothing scheduled, s.
+    pub settle: f64,
+    /// Unit in which times are written to outputs ("s", "min", "h" or "d").
+    pub time_unit: String,
+    /// Solver settings.
+    pub solver: SolverConfig,
+    /// The scenario text it was read from (hashed into the manifest).
+    pub source_text: String,
+}
+
+/// The result of one arm.
+#[derive(Debug, Clone)]
+pub struct ArmResult {
+    /// Arm name.
+    pub name: String,
+    /// The schedule that was run.
+    pub schedule: Schedule,
+    /// The trajectory on the output grid.
+    pub trajectory: Trajectory,
+}
+
+impl Scenario {
+    /// The patient's state at t = 0 (after settling).
+    pub fn initial_state(&self) -> Result<State, SolverError> {
+        if self.settle > 0.0 {
+            settle(&self.model, self.settle, &self.solver)
+        } else {
+            Ok(self.model.initial_state())
+        }
+    }
+
+    /// Run every arm from the same settled state.
+    pub fn run(&self) -> Result<Vec<ArmResult>, SolverError> {
+        let y0 = self.initial_state()?;
+        let samples = grid(self.duration, self.output_every);
+        self.arms
+            .iter()
+            .map(|arm| {
+                Ok(ArmResult {
+                    name: arm.name.clone(),
+                    schedule: arm.schedule.clone(),
+                    trajectory: simulate(&self.model, &y0, &arm.schedule, self.duration, &samples, &self.solver)?,
+                })
+            })
+            .collect()
+    }
+}

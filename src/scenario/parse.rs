@@ -1,0 +1,1 @@
+//! Scenario file format (TOML): see docs/scenarios.md.
