@@ -25,7 +25,7 @@ pub enum SolverKind {
 pub struct SolverConfig {
     /// The method.
     pub kind: SolverKind,
-    /// Relative tolerance; absolute tolerances are `rtol × TYPICAL`.
+    /// Relative tolerance (default 1e-5); absolute tolerances are `rtol × TYPICAL`.
     pub rtol: f64,
     /// Largest step, s.
     pub max_step: f64,
@@ -35,7 +35,7 @@ impl Default for SolverConfig {
     fn default() -> Self {
         Self {
             kind: SolverKind::Rodas4,
-            rtol: 1e-6,
+            rtol: 1e-5,
             max_step: f64::INFINITY,
         }
     }

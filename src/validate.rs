@@ -351,10 +351,97 @@ pub fn target11() -> R<Vec<Check>> {
     ])
 }
 
+/// Start of treatment in the target-9 protocol: 1 h after the effort that tipped the
+/// injured muscle into spasm, s.
+pub const TREATMENT_START: f64 = HOUR;
+
+/// The standard regimens of target 9 (usual clinical doses and sessions, started at
+/// [`TREATMENT_START`] and run for 7 days), by name. The same regimens are written
+/// out as scenario files in `examples/`.
+pub fn regimens() -> Vec<(&'static str, Schedule)> {
+    let t0 = TREATMENT_START;
+    let s = Schedule::default;
+    let three_daily = 8.0 * HOUR;
+    let stretching = {
+        // 3 holds of 60 s with 30 s rest, three times a day.
+        let mut sch = s();
+        for k in 0..21 {
+            sch = sch.repeat_window(t0 + k as f64 * three_daily, MIN, 1.5 * MIN, 3, Effect::Stretch);
+        }
+        sch
+    };
+    let ibuprofen = s().repeat_event(t0, three_daily, 21, Impulse::Dose(Drug::Ibuprofen, 400.0));
+    let cyclo = |sch: Schedule| sch.repeat_event(t0, three_daily, 21, Impulse::Dose(Drug::Cyclobenzaprine, 5.0));
+    let movement = {
+        // Walking-level activity 0.3 during 14 waking hours a day.
+        let mut sch = s();
+        for k in 0..7 {
+            sch = sch.window(t0 + k as f64 * DAY, 14.0 * HOUR, Effect::Activity(0.3));
+        }
+        sch
+    };
+    vec![
+        ("stretching", stretching),
+        ("hot pack", s().repeat_window(t0, 20.0 * MIN, three_daily, 21, Effect::SkinHeat(HOT_PACK_C))),
+        ("hot bath", s().repeat_window(t0, 20.0 * MIN, DAY, 7, Effect::SkinHeat(40.0))),
+        ("heat wrap", s().repeat_window(t0, 8.0 * HOUR, DAY, 3, Effect::SkinHeat(40.0))),
+        ("massage", s().repeat_window(t0, 20.0 * MIN, DAY, 7, Effect::Massage)),
+        ("electrical stimulation", s().repeat_window(t0, 10.0 * MIN, DAY, 7, Effect::ElectricalStimulation(0.2))),
+        ("TENS", s().repeat_window(t0, 30.0 * MIN, three_daily, 21, Effect::Tens(1.0))),
+        ("ibuprofen", ibuprofen.clone()),
+        ("cyclobenzaprine", cyclo(s())),
+        ("tizanidine", s().repeat_event(t0, three_daily, 21, Impulse::Dose(Drug::Tizanidine, 4.0))),
+        ("cyclobenzaprine + ibuprofen", cyclo(ibuprofen)),
+        ("local anaesthetic", s().event(t0, Impulse::LocalAnaesthetic(100.0))),
+        ("ultrasound", s().repeat_window(t0, 5.0 * MIN, DAY, 7, Effect::Ultrasound { intensity: 1.5, frequency: 3.0 })),
+        ("early movement", movement),
+    ]
+}
+
+fn merged(a: &Schedule, b: &Schedule) -> Schedule {
+    let mut m = a.clone();
+    m.windows.extend(b.windows.iter().copied());
+    m.events.extend(b.events.iter().copied());
+    m
+}
+
+/// Pain over a trajectory: (AUC in NRS·h over the run, mean over the run on 0–100).
+fn pain_summary(tr: &Trajectory) -> (f64, f64) {
+    let p = tr.series(idx::P);
+    let auc: f64 = tr
+        .times
+        .windows(2)
+        .zip(p.windows(2))
+        .map(|(t, v)| 0.5 * (v[0] + v[1]) * (t[1] - t[0]))
+        .sum::<f64>();
+    let span = tr.times.last().unwrap_or(&0.0) - tr.times[0];
+    (auc / HOUR, 10.0 * auc / span)
+}
+
+/// Target 9: every intervention lowers 7-day pain AUC on the acute-injury episode;
+/// relaxant added to an NSAID helps only modestly.
+pub fn target9() -> R<Vec<Check>> {
+    let src = "model.md §6.9; Cashin 2021 BMJ 374:n1446; van Tulder 2003";
+    let (m, y) = rested("acute_injury")?;
+    let week = 7.0 * DAY;
+    let run = |s: &Schedule| go(&m, &y, &merged(&effort(), s), week, 10.0 * MIN);
+    let (auc0, _) = pain_summary(&run(&Schedule::default())?);
+    let mut out = Vec::new();
+    let mut mean = std::collections::BTreeMap::new();
+    for (name, s) in regimens() {
+        let (auc, m100) = pain_summary(&run(&s)?);
+        mean.insert(name, m100);
+        out.push(check(9, &format!("{name}: 7-day pain AUC vs no treatment"), src, 0.0, 99.999, "%", 100.0 * auc / auc0));
+    }
+    let diff = mean["cyclobenzaprine + ibuprofen"] - mean["ibuprofen"];
+    out.push(check(9, "relaxant + NSAID minus NSAID alone: mean 7-day pain", src, -12.0, -3.0, "/100", diff));
+    Ok(out)
+}
+
 /// Every target that applies, in order.
 pub fn all() -> R<Vec<Check>> {
     let mut v = Vec::new();
-    for f in [target1, target2, target3, target4, target5, target6, target7, target8, target11] {
+    for f in [target1, target2, target3, target4, target5, target6, target7, target8, target9, target11] {
         v.extend(f()?);
     }
     Ok(v)

@@ -1,0 +1,64 @@
+//! Validation targets of docs/model.md §6, one test per target. Each asserts every
+//! row of the target; a failing row prints target, expected and measured.
+
+use spasm::validate::{self, Check};
+
+fn assert_all(rows: Vec<Check>) {
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|c| !c.pass)
+        .map(|c| format!("target {}: {} — expected {}, measured {}", c.target, c.name, c.expected, c.measured))
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn target1_rest_is_a_stable_steady_state() {
+    assert_all(validate::target1().unwrap());
+}
+
+#[test]
+fn target2_occlusion_thresholds() {
+    assert_all(validate::target2().unwrap());
+}
+
+#[test]
+fn target3_five_percent_for_an_hour() {
+    assert_all(validate::target3().unwrap());
+}
+
+#[test]
+fn target4_interstitial_potassium() {
+    assert_all(validate::target4().unwrap());
+}
+
+#[test]
+fn target5_static_stretch() {
+    assert_all(validate::target5().unwrap());
+}
+
+#[test]
+fn target6_heat_massage_and_movement() {
+    assert_all(validate::target6().unwrap());
+}
+
+#[test]
+fn target7_pharmacokinetics() {
+    assert_all(validate::target7().unwrap());
+}
+
+#[test]
+fn target8_regimes_hysteresis_and_pain_adaptation() {
+    assert_all(validate::target8().unwrap());
+}
+
+#[test]
+fn target9_interventions_beat_no_treatment() {
+    assert_all(validate::target9().unwrap());
+}
+
+#[test]
+fn target11_numerics() {
+    assert_all(validate::target11().unwrap());
+}
