@@ -1,1 +1,49 @@
-fn main(){}
+//! Hot paths: a whole 14-day acute-injury scenario with a realistic drug and heat
+//! schedule, one right-hand-side evaluation, one exact Jacobian.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use spasm::schedule::{Drug, Effect, Impulse, Schedule};
+use spasm::simulate::{grid, simulate, SolverConfig};
+use spasm::solver::OdeSystem;
+use spasm::validate::{effort, rested, TREATMENT_START};
+
+const HOUR: f64 = 3600.0;
+const DAY: f64 = 86400.0;
+
+fn schedule() -> Schedule {
+    let mut s = effort()
+        .repeat_event(TREATMENT_START, 8.0 * HOUR, 42, Impulse::Dose(Drug::Ibuprofen, 400.0))
+        .repeat_event(TREATMENT_START, 8.0 * HOUR, 42, Impulse::Dose(Drug::Cyclobenzaprine, 5.0));
+    s.windows.extend(
+        Schedule::default()
+            .repeat_window(TREATMENT_START, 20.0 * 60.0, DAY, 14, Effect::SkinHeat(43.0))
+            .windows,
+    );
+    s
+}
+
+fn benches(c: &mut Criterion) {
+    let (m, y) = rested("acute_injury").expect("embedded set");
+    let s = schedule();
+    let t_end = 14.0 * DAY;
+    let samples = grid(t_end, 600.0);
+    let cfg = SolverConfig::default();
+    let tr = simulate(&m, &y, &s, t_end, &samples, &cfg).expect("runs");
+    eprintln!("14-day acute_injury with drugs + heat: {:?}", tr.stats);
+    c.bench_function("14-day acute_injury, drugs + heat (rodas4, rtol 1e-5)", |b| {
+        b.iter(|| simulate(black_box(&m), &y, &s, t_end, &samples, &cfg).expect("runs"))
+    });
+    c.bench_function("14-day acute_injury, effort only", |b| {
+        let e = effort();
+        b.iter(|| simulate(black_box(&m), &y, &e, t_end, &samples, &cfg).expect("runs"))
+    });
+    c.bench_function("one RHS evaluation", |b| b.iter(|| m.rhs(0.0, black_box(&y))));
+    c.bench_function("one exact Jacobian (dual numbers)", |b| {
+        b.iter(|| m.jacobian(0.0, black_box(&y)))
+    });
+}
+
+criterion_group!(name = group; config = Criterion::default().sample_size(30); targets = benches);
+criterion_main!(group);

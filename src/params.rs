@@ -372,3 +372,16 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    #[test]
+    fn docs_model_md_lists_every_parameter() {
+        let doc = include_str!("../docs/model.md");
+        for (name, _) in Params::NAMES {
+            assert!(doc.contains(&format!("`{name}`")), "docs/model.md lacks `{name}`");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Errors in scenario files: every one names the file, line and column, the key, what
+//! is wrong, what was expected and what is allowed. It renders two ways:
+//!
+//! * [`std::fmt::Display`] — one line for plain terminals and logs:
+//!   `scenario.toml:12:8: arm[2].intervention[1].dose: a dose must be more than 0 mg; expected a dose such as "400 mg" (allowed: more than 0 mg, at most 10 g)`
+//! * [`miette::Diagnostic`] — the same line, then the source snippet with the
+//!   offending value underlined and labelled.
+
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+
+/// What kind of mistake a [`ScenarioError`] reports (stable, for tests and scripts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The file could not be read.
+    Io,
+    /// Not valid TOML.
+    Syntax,
+    /// A key the format does not have (or one not allowed for this intervention kind).
+    UnknownKey,
+    /// A required key is absent.
+    MissingKey,
+    /// A value of the wrong TOML type (a number where a string with a unit is needed, ...).
+    WrongType,
+    /// A unit symbol nobody knows (`"20 parsecs"`).
+    UnknownUnit,
+    /// A known unit that measures something else (`duration = "400 mg"`).
+    WrongUnit,
+    /// A string that is not a number followed by a unit, or not a clock time.
+    BadQuantity,
+    /// NaN or infinity.
+    NotFinite,
+    /// A value outside its allowed range (zero or negative dose, rtol of 5, ...).
+    OutOfRange,
+    /// A schedule that starts before t = 0 or at/after the end of the run.
+    OutsideRun,
+    /// Two keys that exclude each other (`at` and `start`; `count` and `until`), or a
+    /// key that needs another (`count` without `every`).
+    Conflict,
+    /// A parameter override names no model parameter.
+    UnknownParameter,
+    /// `[model] set` names no embedded parameter set.
+    UnknownSet,
+    /// An intervention or trigger `kind` that does not exist.
+    UnknownKind,
+    /// The run (or the settling period) is longer than one year.
+    Horizon,
+    /// No `[[arm]]`.
+    EmptyArms,
+    /// Two arms with the same name.
+    DuplicateArm,
+}
+
+/// Everything an error says; reached through [`ScenarioError`] by `Deref`.
+#[derive(Debug, Clone)]
+pub struct ErrorDetails {
+    /// What kind of mistake.
+    pub kind: ErrorKind,
+    /// The file (as given to the parser).
+    pub path: String,
+    /// Line, 1-based (0 when there is no position, e.g. an unreadable file).
+    pub line: usize,
+    /// Column in characters, 1-based (0 when there is no position).
+    pub column: usize,
+    /// The key, as a dotted path with 1-based indices (`arm[2].intervention[1].dose`);
+    /// `TOML syntax` for syntax errors.
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+    /// What was expected (may be empty).
+    pub expected: String,
+    /// What is allowed (units, names, ranges), if there is a short list.
+    pub allowed: Option<String>,
+    /// Byte range of the offending text in the file.
+    pub span: Range<usize>,
+    src: Arc<NamedSource<String>>,
+}
+
+/// A mistake in a scenario file. Cheap to move (boxed); read its fields through
+/// `Deref` (`err.kind`, `err.line`, ...).
+#[derive(Debug, Clone)]
+pub struct ScenarioError(Box<ErrorDetails>);
+
+impl Deref for ScenarioError {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+/// Line (1-based) and column (1-based, in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+impl ScenarioError {
+    /// An error at byte range `span` of `text` (the file `path`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        kind: ErrorKind,
+        path: &str,
+        text: &str,
+        key: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+        allowed: Option<String>,
+    ) -> Self {
+        let start = span.start.min(text.len());
+        let end = span.end.clamp(start, text.len());
+        let (line, column) = line_col(text, start);
+        ScenarioError(Box::new(ErrorDetails {
+            kind,
+            path: path.to_string(),
+            line,
+            column,
+            key: key.to_string(),
+            message: message.into(),
+            expected: expected.into(),
+            allowed,
+            span: start..end,
+            src: Arc::new(NamedSource::new(path, text.to_string())),
+        }))
+    }
+
+    /// An error without a position (the file could not be read).
+    pub fn io(path: &str, message: impl Into<String>) -> Self {
+        ScenarioError(Box::new(ErrorDetails {
+            kind: ErrorKind::Io,
+            path: path.to_string(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: message.into(),
+            expected: String::new(),
+            allowed: None,
+            span: 0..0,
+            src: Arc::new(NamedSource::new(path, String::new())),
+        }))
+    }
+
+    /// The label under the snippet: the expectation, or the message.
+    fn label(&self) -> String {
+        if self.expected.is_empty() {
+            self.message.clone()
+        } else {
+            format!("expected {}", self.expected)
+        }
+    }
+}
+
+impl fmt::Display for ErrorDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)?;
+        } else {
+            write!(f, "{}:{}:{}: ", self.path, self.line, self.column)?;
+            if !self.key.is_empty() {
+                write!(f, "{}: ", self.key)?;
+            }
+            write!(f, "{}", self.message)?;
+        }
+        if !self.expected.is_empty() {
+            write!(f, "; expected {}", self.expected)?;
+        }
+        if let Some(a) = &self.allowed {
+            write!(f, " (allowed: {a})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Diagnostic for ScenarioError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let code = serde_json::to_value(self.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Some(Box::new(format!("scenario::{code}")))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("the scenario format is described in docs/scenarios.md"))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        if self.line == 0 {
+            None
+        } else {
+            Some(&*self.src)
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.line == 0 {
+            return None;
+        }
+        let len = self.span.end - self.span.start;
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            Some(self.label()),
+            (self.span.start, len),
+        ))))
+    }
+}
