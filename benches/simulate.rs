@@ -14,11 +14,27 @@ const DAY: f64 = 86400.0;
 
 fn schedule() -> Schedule {
     let mut s = effort()
-        .repeat_event(TREATMENT_START, 8.0 * HOUR, 42, Impulse::Dose(Drug::Ibuprofen, 400.0))
-        .repeat_event(TREATMENT_START, 8.0 * HOUR, 42, Impulse::Dose(Drug::Cyclobenzaprine, 5.0));
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * HOUR,
+            42,
+            Impulse::Dose(Drug::Ibuprofen, 400.0),
+        )
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * HOUR,
+            42,
+            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
+        );
     s.windows.extend(
         Schedule::default()
-            .repeat_window(TREATMENT_START, 20.0 * 60.0, DAY, 14, Effect::SkinHeat(43.0))
+            .repeat_window(
+                TREATMENT_START,
+                20.0 * 60.0,
+                DAY,
+                14,
+                Effect::SkinHeat(43.0),
+            )
             .windows,
     );
     s
@@ -32,14 +48,17 @@ fn benches(c: &mut Criterion) {
     let cfg = SolverConfig::default();
     let tr = simulate(&m, &y, &s, t_end, &samples, &cfg).expect("runs");
     eprintln!("14-day acute_injury with drugs + heat: {:?}", tr.stats);
-    c.bench_function("14-day acute_injury, drugs + heat (rodas4, rtol 1e-5)", |b| {
-        b.iter(|| simulate(black_box(&m), &y, &s, t_end, &samples, &cfg).expect("runs"))
-    });
+    c.bench_function(
+        "14-day acute_injury, drugs + heat (rodas4, rtol 1e-5)",
+        |b| b.iter(|| simulate(black_box(&m), &y, &s, t_end, &samples, &cfg).expect("runs")),
+    );
     c.bench_function("14-day acute_injury, effort only", |b| {
         let e = effort();
         b.iter(|| simulate(black_box(&m), &y, &e, t_end, &samples, &cfg).expect("runs"))
     });
-    c.bench_function("one RHS evaluation", |b| b.iter(|| m.rhs(0.0, black_box(&y))));
+    c.bench_function("one RHS evaluation", |b| {
+        b.iter(|| m.rhs(0.0, black_box(&y)))
+    });
     c.bench_function("one exact Jacobian (dual numbers)", |b| {
         b.iter(|| m.jacobian(0.0, black_box(&y)))
     });

@@ -14,9 +14,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hour = 3600.0;
     let t_end = 14.0 * 24.0 * hour;
     let schedule = effort()
-        .repeat_event(TREATMENT_START, 8.0 * hour, 42, Impulse::Dose(Drug::Ibuprofen, 400.0))
-        .repeat_event(TREATMENT_START, 8.0 * hour, 42, Impulse::Dose(Drug::Cyclobenzaprine, 5.0));
-    let tr = simulate(&model, &y0, &schedule, t_end, &grid(t_end, hour), &SolverConfig::default())?;
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * hour,
+            42,
+            Impulse::Dose(Drug::Ibuprofen, 400.0),
+        )
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * hour,
+            42,
+            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
+        );
+    let tr = simulate(
+        &model,
+        &y0,
+        &schedule,
+        t_end,
+        &grid(t_end, hour),
+        &SolverConfig::default(),
+    )?;
     println!("solver: {:?}", tr.stats);
     println!("wall time: {:.2} ms", tr.wall_time_s * 1e3);
     for day in [0usize, 1, 2, 3, 7, 14] {

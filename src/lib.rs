@@ -14,3 +14,4 @@ pub mod validate;
 pub mod metrics;
 pub mod output;
 pub mod scenario;
+pub mod export;

@@ -24,7 +24,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario file (or the embedded default) and write trajectories, endpoints, figures and a manifest.
-    #[command(after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json")]
+    #[command(
+        after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json"
+    )]
     Run {
         /// Scenario file (TOML); omit for the embedded default.
         scenario: Option<PathBuf>,
@@ -39,14 +41,18 @@ enum Command {
         json: bool,
     },
     /// Run every validation target of docs/model.md §6 and print measured vs expected; exits 1 if any fails.
-    #[command(after_help = "Examples:\n  spasm validate\n  spasm validate --json > validation.json")]
+    #[command(
+        after_help = "Examples:\n  spasm validate\n  spasm validate --json > validation.json"
+    )]
     Validate {
         /// Print the table as JSON.
         #[arg(long)]
         json: bool,
     },
     /// List the embedded parameter sets, or show one with values, units, ranges and sources.
-    #[command(after_help = "Examples:\n  spasm params\n  spasm params healthy\n  spasm params acute_injury --json")]
+    #[command(
+        after_help = "Examples:\n  spasm params\n  spasm params healthy\n  spasm params acute_injury --json"
+    )]
     Params {
         /// Set name.
         set: Option<String>,
@@ -84,10 +90,20 @@ mod commands {
         let rows = validate::all().map_err(|e| miette::miette!("validation could not run: {e}"))?;
         let failed = rows.iter().filter(|c| !c.pass).count();
         if json {
-            println!("{}", serde_json::to_string_pretty(&rows).expect("rows serialise"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).expect("rows serialise")
+            );
         } else {
-            let w = rows.iter().map(|c| c.name.chars().count()).max().unwrap_or(10);
-            println!("{:>6}  {:<w$}  {:>18}  {:>18}  result", "target", "check", "expected", "measured");
+            let w = rows
+                .iter()
+                .map(|c| c.name.chars().count())
+                .max()
+                .unwrap_or(10);
+            println!(
+                "{:>6}  {:<w$}  {:>18}  {:>18}  result",
+                "target", "check", "expected", "measured"
+            );
             for c in &rows {
                 println!(
                     "{:>6}  {:<w$}  {:>18}  {:>18}  {}",
@@ -100,7 +116,11 @@ mod commands {
             }
             println!("{} passed, {} failed", rows.len() - failed, failed);
         }
-        Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        Ok(if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
     }
 
     pub fn params(set: Option<String>, json: bool) -> miette::Result<ExitCode> {
@@ -113,7 +133,10 @@ mod commands {
         };
         let s = ParamSet::embedded(&name).map_err(|e| miette::miette!("{e}"))?;
         if json {
-            println!("{}", serde_json::to_string_pretty(&s).expect("set serialises"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&s).expect("set serialises")
+            );
         } else {
             println!("{} — {}", s.name, s.description);
             for (k, p) in &s.entries {
@@ -126,7 +149,12 @@ mod commands {
         Ok(ExitCode::SUCCESS)
     }
 
-    pub fn run(scenario: Option<PathBuf>, out: Option<PathBuf>, quiet: bool, json: bool) -> miette::Result<ExitCode> {
+    pub fn run(
+        scenario: Option<PathBuf>,
+        out: Option<PathBuf>,
+        quiet: bool,
+        json: bool,
+    ) -> miette::Result<ExitCode> {
         let _ = (scenario, out, quiet, json);
         Err(miette::miette!("not yet wired"))
     }

@@ -75,7 +75,7 @@ impl Default for MetricThresholds {
 
 /// Endpoints of one arm. Field names carry their units (`_h` hours from t = 0,
 /// `_min` minutes, `_nrs` 0–10 scale, `_pct_mvc` percent of MVC).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Endpoints {
     /// Highest pain over the run, NRS.
     pub peak_pain_nrs: f64,
@@ -134,7 +134,11 @@ pub fn intervals_above(t: &[f64], v: &[f64], thr: f64) -> Vec<(f64, f64)> {
         let now = v[i] > thr;
         if now != inside {
             let dv = v[i] - v[i - 1];
-            let f = if dv != 0.0 { ((thr - v[i - 1]) / dv).clamp(0.0, 1.0) } else { 1.0 };
+            let f = if dv != 0.0 {
+                ((thr - v[i - 1]) / dv).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
             let tc = t[i - 1] + f * (t[i] - t[i - 1]);
             if inside {
                 if tc > start {
@@ -190,7 +194,7 @@ fn merge_close(iv: &[(f64, f64)], gap: f64) -> Vec<(f64, f64)> {
 }
 
 fn total(iv: &[(f64, f64)]) -> f64 {
-    iv.iter().map(|(s, e)| e - s).sum()
+    iv.iter().fold(0.0, |acc, (s, e)| acc + (e - s))
 }
 
 /// Trapezoid integral of the interpolant of `v` over `[t0, min(t_max, t_last)]`,
@@ -246,11 +250,17 @@ pub fn endpoints(model: &Model, tr: &Trajectory, th: &MetricThresholds) -> Endpo
     let t_last = t.last().copied().unwrap_or(0.0);
 
     // Peak (first occurrence).
-    let (k_peak, peak) = pain
-        .iter()
-        .copied()
-        .enumerate()
-        .fold((0, f64::NEG_INFINITY), |(kb, vb), (k, v)| if v > vb { (k, v) } else { (kb, vb) });
+    let (k_peak, peak) =
+        pain.iter()
+            .copied()
+            .enumerate()
+            .fold((0, f64::NEG_INFINITY), |(kb, vb), (k, v)| {
+                if v > vb {
+                    (k, v)
+                } else {
+                    (kb, vb)
+                }
+            });
     let peak = if peak.is_finite() { peak } else { 0.0 };
     let t_peak = t.get(k_peak).copied().unwrap_or(0.0);
 
@@ -348,8 +358,14 @@ mod tests {
         let v = [0.0, 2.0, 0.0, 2.0, 2.0];
         assert_eq!(intervals_above(&t, &v, 1.0), vec![(0.5, 1.5), (2.5, 4.0)]);
         assert_eq!(intervals_below(&t, &v, 1.0), vec![(0.0, 0.5), (1.5, 2.5)]);
-        assert_eq!(intersect(&[(0.0, 2.0), (3.0, 5.0)], &[(1.0, 4.0)]), vec![(1.0, 2.0), (3.0, 4.0)]);
-        assert_eq!(merge_close(&[(0.0, 1.0), (1.5, 2.0), (5.0, 6.0)], 1.0), vec![(0.0, 2.0), (5.0, 6.0)]);
+        assert_eq!(
+            intersect(&[(0.0, 2.0), (3.0, 5.0)], &[(1.0, 4.0)]),
+            vec![(1.0, 2.0), (3.0, 4.0)]
+        );
+        assert_eq!(
+            merge_close(&[(0.0, 1.0), (1.5, 2.0), (5.0, 6.0)], 1.0),
+            vec![(0.0, 2.0), (5.0, 6.0)]
+        );
         assert!(close(trapezoid(&t, &v, f64::INFINITY), 5.0));
         // Clipped at 1.5: 1 + (2 + 1)/2 · 0.5.
         assert!(close(trapezoid(&t, &v, 1.5), 1.75));
@@ -360,7 +376,11 @@ mod tests {
     fn triangle_pain_known_answers() {
         // Pain rises linearly 0 → 8 over 2 h, falls 8 → 0 over 8 h, then stays 0.
         let (m, tr) = synth(0.25, 48.0, |t| {
-            let p = if t <= 2.0 { 4.0 * t } else { (8.0 - (t - 2.0)).max(0.0) };
+            let p = if t <= 2.0 {
+                4.0 * t
+            } else {
+                (8.0 - (t - 2.0)).max(0.0)
+            };
             (p, 0.02)
         });
         let e = endpoints(&m, &tr, &MetricThresholds::default());
@@ -387,7 +407,7 @@ mod tests {
         let (m, tr) = synth(0.125, 10.0, |t| {
             let p = if t < 1.0 {
                 5.0
-            } else if t < 1.5 || t >= 2.5 {
+            } else if !(1.5..2.5).contains(&t) {
                 0.5
             } else {
                 5.0
@@ -424,7 +444,11 @@ mod tests {
         });
         let e = endpoints(&m, &tr, &MetricThresholds::default());
         // Each plateau lasts its length; ramps add 0.25 h and lose 0.25 h.
-        assert!(close(e.spasm_min, (2.0 + 0.5 + 1.0) * 60.0), "{}", e.spasm_min);
+        assert!(
+            close(e.spasm_min, (2.0 + 0.5 + 1.0) * 60.0),
+            "{}",
+            e.spasm_min
+        );
         assert_eq!(e.spasm_episodes, 2);
         assert_eq!(e.relapses, 1);
         assert!(close(e.peak_contraction_pct_mvc, 20.0));
@@ -453,9 +477,16 @@ mod tests {
         let g_rest = m.algebraic(&tr.states[0].data.0[0]).g;
         let f = (g_rest - 0.5) / g_rest;
         let expect = 120.0 + 2.0 * 15.0 * (1.0 - f);
-        assert!(close(e.ischemic_min, expect), "{} vs {expect}", e.ischemic_min);
+        assert!(
+            close(e.ischemic_min, expect),
+            "{} vs {expect}",
+            e.ischemic_min
+        );
         assert!(e.min_perfusion < 1e-6);
-        assert!(close(e.ibuprofen_auc_mg_h_per_l, 10.0 * 24.0 + 0.5 * 10.0 * 0.25));
+        assert!(close(
+            e.ibuprofen_auc_mg_h_per_l,
+            10.0 * 24.0 + 0.5 * 10.0 * 0.25
+        ));
         assert!(close(e.ibuprofen_cmax_mg_per_l, 10.0));
         assert_eq!(e.cyclobenzaprine_auc_mg_h_per_l, 0.0);
         // 8-day run: 7-day AUC is defined (no pain: 0).

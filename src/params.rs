@@ -11,9 +11,18 @@ use crate::units::{Unit, UnitError};
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("healthy", include_str!("../models/healthy.toml")),
     ("acute_injury", include_str!("../models/acute_injury.toml")),
-    ("disc_herniation", include_str!("../models/disc_herniation.toml")),
-    ("chronic_stress", include_str!("../models/chronic_stress.toml")),
-    ("pain_adaptation", include_str!("../models/pain_adaptation.toml")),
+    (
+        "disc_herniation",
+        include_str!("../models/disc_herniation.toml"),
+    ),
+    (
+        "chronic_stress",
+        include_str!("../models/chronic_stress.toml"),
+    ),
+    (
+        "pain_adaptation",
+        include_str!("../models/pain_adaptation.toml"),
+    ),
 ];
 
 /// Names of the embedded parameter sets.
@@ -41,7 +50,9 @@ pub enum ParamError {
         message: String,
     },
     /// A parameter name the model does not have.
-    #[error("unknown parameter '{name}' (see docs/model.md for the list; close matches: {suggestion})")]
+    #[error(
+        "unknown parameter '{name}' (see docs/model.md for the list; close matches: {suggestion})"
+    )]
     UnknownParameter {
         /// The name.
         name: String,
@@ -268,7 +279,12 @@ impl ParamSet {
 
 /// Up to three parameter names sharing the longest prefix with `name`.
 fn suggest(name: &str) -> String {
-    let score = |n: &str| n.chars().zip(name.chars()).take_while(|(a, b)| a == b).count();
+    let score = |n: &str| {
+        n.chars()
+            .zip(name.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
     let mut names: Vec<&str> = Params::NAMES.iter().map(|(n, _)| *n).collect();
     names.sort_by_key(|n| std::cmp::Reverse(score(n)));
     names.truncate(3);
@@ -333,7 +349,11 @@ mod tests {
             assert_eq!(set.name, name);
             assert_eq!(set.entries.len(), Params::NAMES.len(), "{name}");
             set.to_params().unwrap();
-            assert!(set.out_of_range().is_empty(), "{name}: {:?}", set.out_of_range());
+            assert!(
+                set.out_of_range().is_empty(),
+                "{name}: {:?}",
+                set.out_of_range()
+            );
             for (k, p) in &set.entries {
                 assert!(!p.source.trim().is_empty(), "{name}.{k} has no source");
                 assert!(!p.meaning.trim().is_empty(), "{name}.{k} has no meaning");
@@ -381,7 +401,10 @@ mod doc_tests {
     fn docs_model_md_lists_every_parameter() {
         let doc = include_str!("../docs/model.md");
         for (name, _) in Params::NAMES {
-            assert!(doc.contains(&format!("`{name}`")), "docs/model.md lacks `{name}`");
+            assert!(
+                doc.contains(&format!("`{name}`")),
+                "docs/model.md lacks `{name}`"
+            );
         }
     }
 }

@@ -141,7 +141,14 @@ impl Schedule {
 
     /// Add `count` repetitions of a window every `every` s (NONMEM ii/addl style:
     /// `count` is the total number of sessions).
-    pub fn repeat_window(mut self, start: f64, duration: f64, every: f64, count: usize, effect: Effect) -> Self {
+    pub fn repeat_window(
+        mut self,
+        start: f64,
+        duration: f64,
+        every: f64,
+        count: usize,
+        effect: Effect,
+    ) -> Self {
         for k in 0..count {
             self = self.window(start + k as f64 * every, duration, effect);
         }
@@ -259,7 +266,12 @@ mod tests {
 
     #[test]
     fn repeated_doses_and_injury_saturate() {
-        let s = Schedule::default().repeat_event(0.0, 8.0 * 3600.0, 3, Impulse::Dose(Drug::Ibuprofen, 400.0));
+        let s = Schedule::default().repeat_event(
+            0.0,
+            8.0 * 3600.0,
+            3,
+            Impulse::Dose(Drug::Ibuprofen, 400.0),
+        );
         assert_eq!(s.events.len(), 3);
         assert_eq!(s.events[2].time, 16.0 * 3600.0);
         let mut y = State::zeros();

@@ -64,7 +64,9 @@ impl Trajectory {
 
     /// The last state.
     pub fn last(&self) -> &State {
-        self.states.last().expect("a trajectory has at least one point")
+        self.states
+            .last()
+            .expect("a trajectory has at least one point")
     }
 }
 

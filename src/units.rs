@@ -222,7 +222,8 @@ impl Quantity {
                     || *c == '+'
                     || *c == '-'
                     || ((*c == 'e' || *c == 'E')
-                        && t[i + 1..].starts_with(|d: char| d.is_ascii_digit() || d == '-' || d == '+')
+                        && t[i + 1..]
+                            .starts_with(|d: char| d.is_ascii_digit() || d == '-' || d == '+')
                         && *i > 0))
             })
             .map(|(i, _)| i)
@@ -282,7 +283,10 @@ mod tests {
             Unit::convert(1.0, "mg", "s"),
             Err(UnitError::Mismatch { .. })
         ));
-        assert!(matches!(Unit::parse("furlong"), Err(UnitError::Unknown { .. })));
+        assert!(matches!(
+            Unit::parse("furlong"),
+            Err(UnitError::Unknown { .. })
+        ));
         assert!(Unit::parse("mg/").is_err());
     }
 

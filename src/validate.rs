@@ -42,7 +42,15 @@ pub enum ValidateError {
 
 type R<T> = Result<T, ValidateError>;
 
-fn check(target: u8, name: &str, source: &'static str, lo: f64, hi: f64, unit: &str, x: f64) -> Check {
+fn check(
+    target: u8,
+    name: &str,
+    source: &'static str,
+    lo: f64,
+    hi: f64,
+    unit: &str,
+    x: f64,
+) -> Check {
     let expected = if lo == f64::NEG_INFINITY {
         format!("≤ {hi} {unit}")
     } else if hi == f64::INFINITY {
@@ -81,7 +89,14 @@ pub fn rested(set: &str) -> R<(Model, State)> {
 }
 
 fn go(m: &Model, y: &State, s: &Schedule, t_end: f64, every: f64) -> R<Trajectory> {
-    Ok(simulate(m, y, s, t_end, &grid(t_end, every), &SolverConfig::default())?)
+    Ok(simulate(
+        m,
+        y,
+        s,
+        t_end,
+        &grid(t_end, every),
+        &SolverConfig::default(),
+    )?)
 }
 
 fn alg_at(m: &Model, tr: &Trajectory, k: usize) -> crate::model::Algebraic<f64> {
@@ -107,12 +122,44 @@ pub fn target1() -> R<Vec<Check>> {
         .fold(f64::NEG_INFINITY, f64::max);
     let drift = m.rhs(0.0, &y).abs().max();
     Ok(vec![
-        check(1, "resting contraction a", src, 1.0, 5.0, "%MVC", 100.0 * y[idx::A]),
+        check(
+            1,
+            "resting contraction a",
+            src,
+            1.0,
+            5.0,
+            "%MVC",
+            100.0 * y[idx::A],
+        ),
         check(1, "resting pain P", src, 0.0, 0.5, "NRS", y[idx::P]),
         check(1, "resting flow Q", src, 0.95, 1.05, "× rest", al.q),
-        check(1, "resting interstitial K+", src, 3.8, 4.6, "mM", k_plus(&m, &y)),
-        check(1, "largest Jacobian eigenvalue real part (stable if < 0)", src, f64::NEG_INFINITY, -1e-9, "1/s", max_re),
-        check(1, "residual |dy/dt| at rest (steady if ≈ 0)", src, 0.0, 1e-6, "per s", drift),
+        check(
+            1,
+            "resting interstitial K+",
+            src,
+            3.8,
+            4.6,
+            "mM",
+            k_plus(&m, &y),
+        ),
+        check(
+            1,
+            "largest Jacobian eigenvalue real part (stable if < 0)",
+            src,
+            f64::NEG_INFINITY,
+            -1e-9,
+            "1/s",
+            max_re,
+        ),
+        check(
+            1,
+            "residual |dy/dt| at rest (steady if ≈ 0)",
+            src,
+            0.0,
+            1e-6,
+            "per s",
+            drift,
+        ),
     ])
 }
 
@@ -127,7 +174,15 @@ fn perfusion_at(m: &Model, rest: &State, a: f64) -> f64 {
 pub fn target2() -> R<Vec<Check>> {
     let (m, y) = rested("healthy")?;
     let src = "Sadamoto 1983; Barnes 1980";
-    let run = |level: f64, t: f64| go(&m, &y, &Schedule::default().window(0.0, t, Effect::Voluntary(level)), t, 1.0);
+    let run = |level: f64, t: f64| {
+        go(
+            &m,
+            &y,
+            &Schedule::default().window(0.0, t, Effect::Voluntary(level)),
+            t,
+            1.0,
+        )
+    };
     let q5 = {
         let tr = run(0.05, 60.0)?;
         alg_at(&m, &tr, tr.times.len() - 1).q
@@ -135,16 +190,42 @@ pub fn target2() -> R<Vec<Check>> {
     let tr60 = run(0.60, 10.0)?;
     let q60 = alg_at(&m, &tr60, tr60.times.len() - 1).q;
     let tr30 = run(0.30, 120.0)?;
-    let g30 = (0..tr30.times.len()).map(|k| alg_at(&m, &tr30, k).g).fold(f64::INFINITY, f64::min);
+    let g30 = (0..tr30.times.len())
+        .map(|k| alg_at(&m, &tr30, k).g)
+        .fold(f64::INFINITY, f64::min);
     // Onset of full occlusion: the lowest activation with perfusion below 1 %.
     let onset = (0..=1000)
         .map(|k| k as f64 / 1000.0)
         .find(|&a| perfusion_at(&m, &y, a) < 0.01)
         .unwrap_or(f64::NAN);
     Ok(vec![
-        check(2, "flow at 10 s of 60 %MVC / flow at 5 %MVC", src, 0.0, 0.1, "", q60 / q5),
-        check(2, "lowest perfusion during 30 %MVC", src, 0.3, 1.0, "of rest", g30),
-        check(2, "onset of full occlusion", src, 50.0, 65.0, "%MVC", 100.0 * onset),
+        check(
+            2,
+            "flow at 10 s of 60 %MVC / flow at 5 %MVC",
+            src,
+            0.0,
+            0.1,
+            "",
+            q60 / q5,
+        ),
+        check(
+            2,
+            "lowest perfusion during 30 %MVC",
+            src,
+            0.3,
+            1.0,
+            "of rest",
+            g30,
+        ),
+        check(
+            2,
+            "onset of full occlusion",
+            src,
+            50.0,
+            65.0,
+            "%MVC",
+            100.0 * onset,
+        ),
     ])
 }
 
@@ -152,16 +233,48 @@ pub fn target2() -> R<Vec<Check>> {
 pub fn target3() -> R<Vec<Check>> {
     let (m, y) = rested("healthy")?;
     let src = "Sjøgaard et al. 1986";
-    let tr = go(&m, &y, &Schedule::default().window(0.0, HOUR, Effect::Voluntary(0.05)), HOUR, MIN)?;
+    let tr = go(
+        &m,
+        &y,
+        &Schedule::default().window(0.0, HOUR, Effect::Voluntary(0.05)),
+        HOUR,
+        MIN,
+    )?;
     let n = tr.times.len() - 1;
-    let gmin = (1..=n).map(|k| alg_at(&m, &tr, k).g).fold(f64::INFINITY, f64::min);
+    let gmin = (1..=n)
+        .map(|k| alg_at(&m, &tr, k).g)
+        .fold(f64::INFINITY, f64::min);
     let p_rest = m.algebraic(&y.data.0[0]).p_im;
     let p_end = alg_at(&m, &tr, n).p_im;
     let drop = 1.0 - tr.states[n][idx::CAP] / y[idx::CAP];
     Ok(vec![
-        check(3, "lowest perfusion during 5 %MVC, 60 min", src, 0.99, 1.0, "of rest", gmin),
-        check(3, "IMP during / IMP at rest", src, 1.0, 3.0, "×", p_end / p_rest),
-        check(3, "capacity (MVC) loss after 60 min", src, 6.0, 18.0, "%", 100.0 * drop),
+        check(
+            3,
+            "lowest perfusion during 5 %MVC, 60 min",
+            src,
+            0.99,
+            1.0,
+            "of rest",
+            gmin,
+        ),
+        check(
+            3,
+            "IMP during / IMP at rest",
+            src,
+            1.0,
+            3.0,
+            "×",
+            p_end / p_rest,
+        ),
+        check(
+            3,
+            "capacity (MVC) loss after 60 min",
+            src,
+            6.0,
+            18.0,
+            "%",
+            100.0 * drop,
+        ),
     ])
 }
 
@@ -188,14 +301,52 @@ fn hold_to_failure(m: &Model, y: &State, level: f64, limit: f64) -> R<(State, f6
 pub fn target4() -> R<Vec<Check>> {
     let (m, y) = rested("healthy")?;
     let src = "Juel 2000; Green 1999; Nordsborg 2003";
-    let moderate = go(&m, &y, &Schedule::default().window(0.0, 3.0 * MIN, Effect::Voluntary(0.30)), 3.0 * MIN, MIN)?;
+    let moderate = go(
+        &m,
+        &y,
+        &Schedule::default().window(0.0, 3.0 * MIN, Effect::Voluntary(0.30)),
+        3.0 * MIN,
+        MIN,
+    )?;
     let (yx, t_fail) = hold_to_failure(&m, &y, 0.60, 20.0 * MIN)?;
     let after = go(&m, &yx, &Schedule::default(), 5.0 * MIN, MIN)?;
     Ok(vec![
-        check(4, "K+ after 3 min at 30 %MVC (moderate work)", src, 7.0, 9.0, "mM", k_plus(&m, moderate.last())),
-        check(4, "K+ at exhaustion of 60 %MVC", src, 10.0, 12.0, "mM", k_plus(&m, &yx)),
-        check(4, "endurance at 60 %MVC (context, Rohmert ≈ 1–2 min)", src, 45.0, 180.0, "s", t_fail),
-        check(4, "K+ 5 min after exhaustion", src, 4.0, 6.0, "mM", k_plus(&m, after.last())),
+        check(
+            4,
+            "K+ after 3 min at 30 %MVC (moderate work)",
+            src,
+            7.0,
+            9.0,
+            "mM",
+            k_plus(&m, moderate.last()),
+        ),
+        check(
+            4,
+            "K+ at exhaustion of 60 %MVC",
+            src,
+            10.0,
+            12.0,
+            "mM",
+            k_plus(&m, &yx),
+        ),
+        check(
+            4,
+            "endurance at 60 %MVC (context, Rohmert ≈ 1–2 min)",
+            src,
+            45.0,
+            180.0,
+            "s",
+            t_fail,
+        ),
+        check(
+            4,
+            "K+ 5 min after exhaustion",
+            src,
+            4.0,
+            6.0,
+            "mM",
+            k_plus(&m, after.last()),
+        ),
     ])
 }
 
@@ -204,12 +355,34 @@ pub fn target5() -> R<Vec<Check>> {
     let (m, y) = rested("healthy")?;
     let src = "Budini et al. 2017/2018";
     let s0 = m.algebraic(&y.data.0[0]).spindle;
-    let tr = go(&m, &y, &Schedule::default().window(0.0, MIN, Effect::Stretch), 6.0 * MIN, MIN)?;
+    let tr = go(
+        &m,
+        &y,
+        &Schedule::default().window(0.0, MIN, Effect::Stretch),
+        6.0 * MIN,
+        MIN,
+    )?;
     let s_end = alg_at(&m, &tr, 1).spindle;
     let s_5 = alg_at(&m, &tr, 6).spindle;
     Ok(vec![
-        check(5, "reflex gain cut right after 60 s stretch", src, 40.0, 80.0, "%", 100.0 * (1.0 - s_end / s0)),
-        check(5, "reflex gain 5 min later, distance from baseline", src, 0.0, 10.0, "%", 100.0 * (1.0 - s_5 / s0).abs()),
+        check(
+            5,
+            "reflex gain cut right after 60 s stretch",
+            src,
+            40.0,
+            80.0,
+            "%",
+            100.0 * (1.0 - s_end / s0),
+        ),
+        check(
+            5,
+            "reflex gain 5 min later, distance from baseline",
+            src,
+            0.0,
+            10.0,
+            "%",
+            100.0 * (1.0 - s_5 / s0).abs(),
+        ),
     ])
 }
 
@@ -224,23 +397,75 @@ pub fn target6() -> R<Vec<Check>> {
     let mut out = Vec::new();
     for minutes in [15.0, 20.0] {
         let t = minutes * MIN;
-        let tr = go(&m, &y, &Schedule::default().window(0.0, t, Effect::SkinHeat(HOT_PACK_C)), t, MIN)?;
+        let tr = go(
+            &m,
+            &y,
+            &Schedule::default().window(0.0, t, Effect::SkinHeat(HOT_PACK_C)),
+            t,
+            MIN,
+        )?;
         let end = tr.last();
-        out.push(check(6, &format!("hot pack {minutes} min: rise at 1 cm"), src, 3.0, 4.0, "°C", end[idx::T1] - y[idx::T1]));
-        out.push(check(6, &format!("hot pack {minutes} min: rise at 3 cm"), src, 0.5, 1.0, "°C", end[idx::T3] - y[idx::T3]));
+        out.push(check(
+            6,
+            &format!("hot pack {minutes} min: rise at 1 cm"),
+            src,
+            3.0,
+            4.0,
+            "°C",
+            end[idx::T1] - y[idx::T1],
+        ));
+        out.push(check(
+            6,
+            &format!("hot pack {minutes} min: rise at 3 cm"),
+            src,
+            0.5,
+            1.0,
+            "°C",
+            end[idx::T3] - y[idx::T3],
+        ));
     }
     let q0 = m.algebraic(&y.data.0[0]).q;
     let mut warm = y;
     warm[idx::T1] += 3.0;
     warm[idx::T3] += 3.0;
-    out.push(check(6, "flow after +3 °C tissue warming", src, 1.5, 2.5, "× rest", m.algebraic(&warm.data.0[0]).q / q0));
+    out.push(check(
+        6,
+        "flow after +3 °C tissue warming",
+        src,
+        1.5,
+        2.5,
+        "× rest",
+        m.algebraic(&warm.data.0[0]).q / q0,
+    ));
     let ratio = |e: Effect| -> R<f64> {
-        let tr = go(&m, &y, &Schedule::default().window(0.0, 10.0 * MIN, e), 10.0 * MIN - 1.0, MIN)?;
+        let tr = go(
+            &m,
+            &y,
+            &Schedule::default().window(0.0, 10.0 * MIN, e),
+            10.0 * MIN - 1.0,
+            MIN,
+        )?;
         let n = tr.times.len() - 1;
         Ok(alg_at(&m, &tr, n).q / q0)
     };
-    out.push(check(6, "flow during 10 min massage", src, 0.9, 1.1, "× rest", ratio(Effect::Massage)?));
-    out.push(check(6, "flow during mild rhythmic contraction", src, 2.0, 4.0, "× rest", ratio(Effect::Activity(1.0))?));
+    out.push(check(
+        6,
+        "flow during 10 min massage",
+        src,
+        0.9,
+        1.1,
+        "× rest",
+        ratio(Effect::Massage)?,
+    ));
+    out.push(check(
+        6,
+        "flow during mild rhythmic contraction",
+        src,
+        2.0,
+        4.0,
+        "× rest",
+        ratio(Effect::Activity(1.0))?,
+    ));
     Ok(out)
 }
 
@@ -250,31 +475,95 @@ pub fn target7() -> R<Vec<Check>> {
     let y = m.initial_state();
     let src = "PMC2014594; ijcp.12053; Winchell 2002";
     let step = 60.0;
-    let tr = go(&m, &y, &Schedule::default().event(0.0, Impulse::Dose(Drug::Ibuprofen, 400.0)), 12.0 * HOUR, step)?;
+    let tr = go(
+        &m,
+        &y,
+        &Schedule::default().event(0.0, Impulse::Dose(Drug::Ibuprofen, 400.0)),
+        12.0 * HOUR,
+        step,
+    )?;
     let c: Vec<f64> = tr.states.iter().map(|s| s[idx::IBU] / m.p.ibu_v).collect();
-    let (kmax, cmax) = c.iter().enumerate().fold((0, 0.0), |acc, (k, &v)| if v > acc.1 { (k, v) } else { acc });
+    let (kmax, cmax) = c.iter().enumerate().fold(
+        (0, 0.0),
+        |acc, (k, &v)| if v > acc.1 { (k, v) } else { acc },
+    );
     let at = |t: f64| c[(t / step).round() as usize];
-    let half_life = (6.0 - 4.0) * HOUR * std::f64::consts::LN_2 / (at(4.0 * HOUR) / at(6.0 * HOUR)).ln();
+    let half_life =
+        (6.0 - 4.0) * HOUR * std::f64::consts::LN_2 / (at(4.0 * HOUR) / at(6.0 * HOUR)).ln();
     // Cyclobenzaprine 5 mg t.i.d. for 7 days.
     let tau = 8.0 * HOUR;
     let doses = 21;
-    let s = Schedule::default().repeat_event(0.0, tau, doses, Impulse::Dose(Drug::Cyclobenzaprine, 5.0));
+    let s = Schedule::default().repeat_event(
+        0.0,
+        tau,
+        doses,
+        Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
+    );
     let tr2 = go(&m, &y, &s, doses as f64 * tau, 600.0)?;
     let conc: Vec<f64> = tr2.states.iter().map(|s| s[idx::CBZ] / m.p.cbz_v).collect();
     let per = (tau / 600.0).round() as usize;
-    let auc = |k: usize| conc[k * per..=(k + 1) * per].windows(2).map(|w| 0.5 * (w[0] + w[1]) * 600.0).sum::<f64>();
+    let auc = |k: usize| {
+        conc[k * per..=(k + 1) * per]
+            .windows(2)
+            .map(|w| 0.5 * (w[0] + w[1]) * 600.0)
+            .sum::<f64>()
+    };
     let accumulation = auc(doses - 1) / auc(0);
     // Trough before each dose; steady state when the trough reaches 95 % of the last.
     let troughs: Vec<f64> = (1..doses).map(|k| conc[k * per]).collect();
     let last = *troughs.last().unwrap_or(&f64::NAN);
-    let k_ss = troughs.iter().position(|&c| c >= 0.95 * last).unwrap_or(doses) + 1;
+    let k_ss = troughs
+        .iter()
+        .position(|&c| c >= 0.95 * last)
+        .unwrap_or(doses)
+        + 1;
     Ok(vec![
         check(7, "ibuprofen 400 mg Cmax", src, 30.0, 40.0, "mg/L", cmax),
-        check(7, "ibuprofen tmax", src, 0.5, 1.5, "h", tr.times[kmax] / HOUR),
-        check(7, "ibuprofen terminal half-life", src, 1.5, 2.5, "h", half_life / HOUR),
-        check(7, "ibuprofen concentration at 20 min (relief ≥ 8 mg/L)", src, 8.0, f64::INFINITY, "mg/L", at(20.0 * MIN)),
-        check(7, "cyclobenzaprine 5 mg t.i.d.: time to steady state (95 % of final trough)", src, 3.0, 4.0, "d", k_ss as f64 * tau / DAY),
-        check(7, "cyclobenzaprine accumulation (AUC day 7 / first dose)", src, 3.0, 5.0, "×", accumulation),
+        check(
+            7,
+            "ibuprofen tmax",
+            src,
+            0.5,
+            1.5,
+            "h",
+            tr.times[kmax] / HOUR,
+        ),
+        check(
+            7,
+            "ibuprofen terminal half-life",
+            src,
+            1.5,
+            2.5,
+            "h",
+            half_life / HOUR,
+        ),
+        check(
+            7,
+            "ibuprofen concentration at 20 min (relief ≥ 8 mg/L)",
+            src,
+            8.0,
+            f64::INFINITY,
+            "mg/L",
+            at(20.0 * MIN),
+        ),
+        check(
+            7,
+            "cyclobenzaprine 5 mg t.i.d.: time to steady state (95 % of final trough)",
+            src,
+            3.0,
+            4.0,
+            "d",
+            k_ss as f64 * tau / DAY,
+        ),
+        check(
+            7,
+            "cyclobenzaprine accumulation (AUC day 7 / first dose)",
+            src,
+            3.0,
+            5.0,
+            "×",
+            accumulation,
+        ),
     ])
 }
 
@@ -294,11 +583,51 @@ pub fn target8() -> R<Vec<Check>> {
     // Pain adaptation: tonic tissue nociception (injury without ischemia) in the
     // healthy set and in the pain-adaptation variant.
     let mut out = vec![
-        check(8, "healthy: a 30 min after a 2 min 50 %MVC effort", src, 0.0, 5.0, "%MVC", 100.0 * th.last()[idx::A]),
-        check(8, "healthy: distance of a from rest 30 min after effort", src, 0.0, 0.5, "%MVC", 100.0 * (th.last()[idx::A] - yh[idx::A]).abs()),
-        check(8, "acute injury: a 1 h after the same effort (spasm)", src, 10.0, 100.0, "%MVC", 100.0 * ta.last()[idx::A]),
-        check(8, "acute injury: pain 1 h after the effort", src, 3.0, 10.0, "NRS", ta.last()[idx::P]),
-        check(8, "acute injury without effort: a after 1 h (no spasm: hysteresis)", src, 0.0, 5.0, "%MVC", 100.0 * ta0.last()[idx::A]),
+        check(
+            8,
+            "healthy: a 30 min after a 2 min 50 %MVC effort",
+            src,
+            0.0,
+            5.0,
+            "%MVC",
+            100.0 * th.last()[idx::A],
+        ),
+        check(
+            8,
+            "healthy: distance of a from rest 30 min after effort",
+            src,
+            0.0,
+            0.5,
+            "%MVC",
+            100.0 * (th.last()[idx::A] - yh[idx::A]).abs(),
+        ),
+        check(
+            8,
+            "acute injury: a 1 h after the same effort (spasm)",
+            src,
+            10.0,
+            100.0,
+            "%MVC",
+            100.0 * ta.last()[idx::A],
+        ),
+        check(
+            8,
+            "acute injury: pain 1 h after the effort",
+            src,
+            3.0,
+            10.0,
+            "NRS",
+            ta.last()[idx::P],
+        ),
+        check(
+            8,
+            "acute injury without effort: a after 1 h (no spasm: hysteresis)",
+            src,
+            0.0,
+            5.0,
+            "%MVC",
+            100.0 * ta0.last()[idx::A],
+        ),
     ];
     for set in ["healthy", "pain_adaptation"] {
         let (m, y) = rested(set)?;
@@ -314,7 +643,15 @@ pub fn target8() -> R<Vec<Check>> {
             "%MVC",
             100.0 * (yh[idx::A] - y[idx::A]),
         ));
-        out.push(check(8, &format!("{set}: pain with tonic tissue nociception (nociception present)"), src, 1.0, 10.0, "NRS", yh[idx::P]));
+        out.push(check(
+            8,
+            &format!("{set}: pain with tonic tissue nociception (nociception present)"),
+            src,
+            1.0,
+            10.0,
+            "NRS",
+            yh[idx::P],
+        ));
     }
     Ok(out)
 }
@@ -331,9 +668,22 @@ pub fn target11() -> R<Vec<Check>> {
     let s = effort();
     let t_end = HOUR;
     let samples = grid(t_end, MIN);
-    let tight = SolverConfig { rtol: 1e-9, ..SolverConfig::default() };
+    let tight = SolverConfig {
+        rtol: 1e-9,
+        ..SolverConfig::default()
+    };
     let stiff = simulate(&m, &y, &s, t_end, &samples, &tight)?;
-    let expl = simulate(&m, &y, &s, t_end, &samples, &SolverConfig { kind: SolverKind::Dopri5, ..tight })?;
+    let expl = simulate(
+        &m,
+        &y,
+        &s,
+        t_end,
+        &samples,
+        &SolverConfig {
+            kind: SolverKind::Dopri5,
+            ..tight
+        },
+    )?;
     let mut worst: f64 = 0.0;
     for (a, b) in stiff.states.iter().zip(&expl.states) {
         for i in 0..a.len() {
@@ -343,18 +693,45 @@ pub fn target11() -> R<Vec<Check>> {
     // Tolerance halving on a 1-day acute episode: peak pain, pain AUC, final a.
     let day = Schedule::default().window(0.0, 2.0 * MIN, Effect::Voluntary(0.5));
     let metric = |rtol: f64| -> R<[f64; 3]> {
-        let cfg = SolverConfig { rtol, ..SolverConfig::default() };
+        let cfg = SolverConfig {
+            rtol,
+            ..SolverConfig::default()
+        };
         let tr = simulate(&m, &y, &day, DAY, &grid(DAY, MIN), &cfg)?;
         let p = tr.series(idx::P);
         let auc: f64 = p.windows(2).map(|w| 0.5 * (w[0] + w[1]) * MIN).sum();
-        Ok([p.iter().cloned().fold(0.0, f64::max), auc, tr.last()[idx::A]])
+        Ok([
+            p.iter().cloned().fold(0.0, f64::max),
+            auc,
+            tr.last()[idx::A],
+        ])
     };
     let base = SolverConfig::default().rtol;
     let (m1, m2) = (metric(base)?, metric(base / 2.0)?);
-    let change = m1.iter().zip(&m2).map(|(a, b)| rel(*a, *b, 1e-12)).fold(0.0, f64::max);
+    let change = m1
+        .iter()
+        .zip(&m2)
+        .map(|(a, b)| rel(*a, *b, 1e-12))
+        .fold(0.0, f64::max);
     Ok(vec![
-        check(11, "RODAS4 vs Dopri5, 1 h acute injury with effort: worst relative difference", src, 0.0, 1e-5, "", worst),
-        check(11, "halving tolerances: largest change of a reported metric", src, 0.0, 0.1, "%", 100.0 * change),
+        check(
+            11,
+            "RODAS4 vs Dopri5, 1 h acute injury with effort: worst relative difference",
+            src,
+            0.0,
+            1e-5,
+            "",
+            worst,
+        ),
+        check(
+            11,
+            "halving tolerances: largest change of a reported metric",
+            src,
+            0.0,
+            0.1,
+            "%",
+            100.0 * change,
+        ),
     ])
 }
 
@@ -373,12 +750,25 @@ pub fn regimens() -> Vec<(&'static str, Schedule)> {
         // 3 holds of 60 s with 30 s rest, three times a day.
         let mut sch = s();
         for k in 0..21 {
-            sch = sch.repeat_window(t0 + k as f64 * three_daily, MIN, 1.5 * MIN, 3, Effect::Stretch);
+            sch = sch.repeat_window(
+                t0 + k as f64 * three_daily,
+                MIN,
+                1.5 * MIN,
+                3,
+                Effect::Stretch,
+            );
         }
         sch
     };
     let ibuprofen = s().repeat_event(t0, three_daily, 21, Impulse::Dose(Drug::Ibuprofen, 400.0));
-    let cyclo = |sch: Schedule| sch.repeat_event(t0, three_daily, 21, Impulse::Dose(Drug::Cyclobenzaprine, 5.0));
+    let cyclo = |sch: Schedule| {
+        sch.repeat_event(
+            t0,
+            three_daily,
+            21,
+            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
+        )
+    };
     let movement = {
         // Walking-level activity 0.3 during 14 waking hours a day.
         let mut sch = s();
@@ -389,18 +779,60 @@ pub fn regimens() -> Vec<(&'static str, Schedule)> {
     };
     vec![
         ("stretching", stretching),
-        ("hot pack", s().repeat_window(t0, 20.0 * MIN, three_daily, 21, Effect::SkinHeat(HOT_PACK_C))),
-        ("hot bath", s().repeat_window(t0, 20.0 * MIN, DAY, 7, Effect::SkinHeat(40.0))),
-        ("heat wrap", s().repeat_window(t0, 8.0 * HOUR, DAY, 3, Effect::SkinHeat(40.0))),
-        ("massage", s().repeat_window(t0, 20.0 * MIN, DAY, 7, Effect::Massage)),
-        ("electrical stimulation", s().repeat_window(t0, 10.0 * MIN, DAY, 7, Effect::ElectricalStimulation(0.2))),
-        ("TENS", s().repeat_window(t0, 30.0 * MIN, three_daily, 21, Effect::Tens(1.0))),
+        (
+            "hot pack",
+            s().repeat_window(
+                t0,
+                20.0 * MIN,
+                three_daily,
+                21,
+                Effect::SkinHeat(HOT_PACK_C),
+            ),
+        ),
+        (
+            "hot bath",
+            s().repeat_window(t0, 20.0 * MIN, DAY, 7, Effect::SkinHeat(40.0)),
+        ),
+        (
+            "heat wrap",
+            s().repeat_window(t0, 8.0 * HOUR, DAY, 3, Effect::SkinHeat(40.0)),
+        ),
+        (
+            "massage",
+            s().repeat_window(t0, 20.0 * MIN, DAY, 7, Effect::Massage),
+        ),
+        (
+            "electrical stimulation",
+            s().repeat_window(t0, 10.0 * MIN, DAY, 7, Effect::ElectricalStimulation(0.2)),
+        ),
+        (
+            "TENS",
+            s().repeat_window(t0, 30.0 * MIN, three_daily, 21, Effect::Tens(1.0)),
+        ),
         ("ibuprofen", ibuprofen.clone()),
         ("cyclobenzaprine", cyclo(s())),
-        ("tizanidine", s().repeat_event(t0, three_daily, 21, Impulse::Dose(Drug::Tizanidine, 4.0))),
+        (
+            "tizanidine",
+            s().repeat_event(t0, three_daily, 21, Impulse::Dose(Drug::Tizanidine, 4.0)),
+        ),
         ("cyclobenzaprine + ibuprofen", cyclo(ibuprofen)),
-        ("local anaesthetic", s().event(t0, Impulse::LocalAnaesthetic(100.0))),
-        ("ultrasound", s().repeat_window(t0, 5.0 * MIN, DAY, 7, Effect::Ultrasound { intensity: 1.5, frequency: 3.0 })),
+        (
+            "local anaesthetic",
+            s().event(t0, Impulse::LocalAnaesthetic(100.0)),
+        ),
+        (
+            "ultrasound",
+            s().repeat_window(
+                t0,
+                5.0 * MIN,
+                DAY,
+                7,
+                Effect::Ultrasound {
+                    intensity: 1.5,
+                    frequency: 3.0,
+                },
+            ),
+        ),
         ("early movement", movement),
     ]
 }
@@ -438,17 +870,35 @@ pub fn target9() -> R<Vec<Check>> {
     for (name, s) in regimens() {
         let (auc, m100) = pain_summary(&run(&s)?);
         mean.insert(name, m100);
-        out.push(check(9, &format!("{name}: 7-day pain AUC reduction vs no treatment"), src, 0.1, f64::INFINITY, "%", 100.0 * (1.0 - auc / auc0)));
+        out.push(check(
+            9,
+            &format!("{name}: 7-day pain AUC reduction vs no treatment"),
+            src,
+            0.1,
+            f64::INFINITY,
+            "%",
+            100.0 * (1.0 - auc / auc0),
+        ));
     }
     let diff = mean["cyclobenzaprine + ibuprofen"] - mean["ibuprofen"];
-    out.push(check(9, "relaxant + NSAID minus NSAID alone: mean 7-day pain", src, -12.0, -3.0, "/100", diff));
+    out.push(check(
+        9,
+        "relaxant + NSAID minus NSAID alone: mean 7-day pain",
+        src,
+        -12.0,
+        -3.0,
+        "/100",
+        diff,
+    ));
     Ok(out)
 }
 
 /// Every target that applies, in order.
 pub fn all() -> R<Vec<Check>> {
     let mut v = Vec::new();
-    for f in [target1, target2, target3, target4, target5, target6, target7, target8, target9, target11] {
+    for f in [
+        target1, target2, target3, target4, target5, target6, target7, target8, target9, target11,
+    ] {
         v.extend(f()?);
     }
     Ok(v)

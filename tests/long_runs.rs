@@ -10,11 +10,27 @@ const DAY: f64 = 86400.0;
 
 fn realistic_drug_schedule() -> Schedule {
     let mut s = effort()
-        .repeat_event(TREATMENT_START, 8.0 * HOUR, 42, Impulse::Dose(Drug::Ibuprofen, 400.0))
-        .repeat_event(TREATMENT_START, 8.0 * HOUR, 42, Impulse::Dose(Drug::Cyclobenzaprine, 5.0));
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * HOUR,
+            42,
+            Impulse::Dose(Drug::Ibuprofen, 400.0),
+        )
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * HOUR,
+            42,
+            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
+        );
     s.windows.extend(
         Schedule::default()
-            .repeat_window(TREATMENT_START, 1200.0, DAY, 14, spasm::schedule::Effect::SkinHeat(43.0))
+            .repeat_window(
+                TREATMENT_START,
+                1200.0,
+                DAY,
+                14,
+                spasm::schedule::Effect::SkinHeat(43.0),
+            )
             .windows,
     );
     s
@@ -24,9 +40,21 @@ fn realistic_drug_schedule() -> Schedule {
 fn fourteen_day_acute_injury_run_takes_fewer_than_2000_accepted_steps() {
     let (m, y) = rested("acute_injury").unwrap();
     let t_end = 14.0 * DAY;
-    let tr = simulate(&m, &y, &realistic_drug_schedule(), t_end, &grid(t_end, 600.0), &SolverConfig::default()).unwrap();
+    let tr = simulate(
+        &m,
+        &y,
+        &realistic_drug_schedule(),
+        t_end,
+        &grid(t_end, 600.0),
+        &SolverConfig::default(),
+    )
+    .unwrap();
     let st = tr.stats;
-    assert!(st.accepted_steps < 2000, "accepted steps {}", st.accepted_steps);
+    assert!(
+        st.accepted_steps < 2000,
+        "accepted steps {}",
+        st.accepted_steps
+    );
     assert_eq!(tr.times.len(), grid(t_end, 600.0).len());
     // Non-negative states stay non-negative.
     for s in &tr.states {
@@ -41,15 +69,34 @@ fn fourteen_day_acute_injury_run_takes_fewer_than_2000_accepted_steps() {
 #[test]
 fn stiff_and_explicit_agree_on_one_hour_of_acute_injury() {
     let (m, y) = rested("acute_injury").unwrap();
-    let cfg = SolverConfig { rtol: 1e-9, ..SolverConfig::default() };
+    let cfg = SolverConfig {
+        rtol: 1e-9,
+        ..SolverConfig::default()
+    };
     let samples = grid(HOUR, 60.0);
     let a = simulate(&m, &y, &effort(), HOUR, &samples, &cfg).unwrap();
-    let b = simulate(&m, &y, &effort(), HOUR, &samples, &SolverConfig { kind: SolverKind::Dopri5, ..cfg }).unwrap();
+    let b = simulate(
+        &m,
+        &y,
+        &effort(),
+        HOUR,
+        &samples,
+        &SolverConfig {
+            kind: SolverKind::Dopri5,
+            ..cfg
+        },
+    )
+    .unwrap();
     assert_eq!(a.times, b.times);
     for (ya, yb) in a.states.iter().zip(&b.states) {
         for i in 0..ya.len() {
             let scale = ya[i].abs().max(yb[i].abs()).max(spasm::model::TYPICAL[i]);
-            assert!((ya[i] - yb[i]).abs() / scale < 1e-5, "state {i}: {} vs {}", ya[i], yb[i]);
+            assert!(
+                (ya[i] - yb[i]).abs() / scale < 1e-5,
+                "state {i}: {} vs {}",
+                ya[i],
+                yb[i]
+            );
         }
     }
 }

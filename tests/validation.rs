@@ -7,7 +7,12 @@ fn assert_all(rows: Vec<Check>) {
     let failed: Vec<String> = rows
         .iter()
         .filter(|c| !c.pass)
-        .map(|c| format!("target {}: {} — expected {}, measured {}", c.target, c.name, c.expected, c.measured))
+        .map(|c| {
+            format!(
+                "target {}: {} — expected {}, measured {}",
+                c.target, c.name, c.expected, c.measured
+            )
+        })
         .collect();
     assert!(!rows.is_empty());
     assert!(failed.is_empty(), "{}", failed.join("\n"));

@@ -33,7 +33,10 @@ pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
     path.with_file_name(format!(".tmp-{}-{name}", unique_suffix()))
 }
 
-fn io_err(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+fn io_err<'a>(
+    path: &'a Path,
+    action: &'static str,
+) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
     move |source| OutputError::Io {
         path: path.to_path_buf(),
         action,
@@ -48,7 +51,8 @@ where
     F: FnOnce(&Path) -> Result<(), OutputError>,
 {
     let tmp = temp_sibling(path);
-    let result = produce(&tmp).and_then(|()| fs::rename(&tmp, path).map_err(io_err(path, "rename into place")));
+    let result = produce(&tmp)
+        .and_then(|()| fs::rename(&tmp, path).map_err(io_err(path, "rename into place")));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -70,7 +74,7 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     })
 }
 
-/// What [`commit_dir`] does when the target directory exists.
+/// What [`PartialDir::commit`] does when the target directory exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replace {
     /// Refuse: error if the target exists.

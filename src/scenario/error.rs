@@ -80,6 +80,13 @@ pub struct ErrorDetails {
     src: Arc<NamedSource<String>>,
 }
 
+impl ErrorDetails {
+    /// The text of the file the error is in (empty for [`ErrorKind::Io`]).
+    pub fn source_text(&self) -> &str {
+        self.src.inner()
+    }
+}
+
 /// A mistake in a scenario file. Cheap to move (boxed); read its fields through
 /// `Deref` (`err.kind`, `err.line`, ...).
 #[derive(Debug, Clone)]

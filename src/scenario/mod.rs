@@ -2,7 +2,11 @@
 //! output grid and solver settings. The file format (TOML) is parsed in [`parse`];
 //! this module holds the resolved, validated form and runs it.
 
+pub mod error;
 pub mod parse;
+
+pub use error::{ErrorKind, ScenarioError};
+pub use parse::parse_scenario;
 
 use crate::model::{Model, State};
 use crate::schedule::Schedule;
@@ -56,7 +60,28 @@ pub struct ArmResult {
     pub trajectory: Trajectory,
 }
 
+/// The embedded default scenario (`examples/default.toml`): an acute spasm episode on
+/// the `acute_injury` set, untreated vs hot pack + stretching, 7 days.
+pub const DEFAULT_TOML: &str = include_str!("../../examples/default.toml");
+
 impl Scenario {
+    /// The embedded default scenario ([`DEFAULT_TOML`]), parsed. It is checked by the
+    /// test suite, so parsing it cannot fail in a released build.
+    pub fn embedded_default() -> Scenario {
+        match parse_scenario(DEFAULT_TOML, "examples/default.toml") {
+            Ok(s) => s,
+            Err(e) => unreachable!("the embedded default scenario is invalid: {e}"),
+        }
+    }
+
+    /// Read and parse a scenario file.
+    pub fn load(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioError::io(&shown, format!("cannot read the scenario file: {e}")))?;
+        parse_scenario(&text, &shown)
+    }
+
     /// The patient's state at t = 0 (after settling).
     pub fn initial_state(&self) -> Result<State, SolverError> {
         if self.settle > 0.0 {
@@ -76,7 +101,14 @@ impl Scenario {
                 Ok(ArmResult {
                     name: arm.name.clone(),
                     schedule: arm.schedule.clone(),
-                    trajectory: simulate(&self.model, &y0, &arm.schedule, self.duration, &samples, &self.solver)?,
+                    trajectory: simulate(
+                        &self.model,
+                        &y0,
+                        &arm.schedule,
+                        self.duration,
+                        &samples,
+                        &self.solver,
+                    )?,
                 })
             })
             .collect()

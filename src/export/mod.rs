@@ -1,0 +1,1 @@
+//! Exporting the model to exchange formats (SBML Level 3 Version 2).

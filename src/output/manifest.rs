@@ -1,0 +1,134 @@
+//! `manifest.json`: everything needed to reproduce a run exactly.
+
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{json::write_json, OutputError};
+use crate::scenario::{ArmResult, Scenario};
+use crate::simulate::SolverConfig;
+use crate::solver::Stats;
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// SHA-256 of the resolved parameters (all fields, canonical units, as Rust's
+/// round-trip `Debug` formatting of `Params` prints them).
+pub fn params_sha256(scenario: &Scenario) -> String {
+    sha256_hex(format!("{:?}", scenario.model.p).as_bytes())
+}
+
+/// Solver counters and wall time of one arm.
+#[derive(Debug, Serialize)]
+pub struct ArmRun<'a> {
+    /// Arm name.
+    pub name: &'a str,
+    /// Solver counters.
+    pub stats: Stats,
+    /// Wall-clock time of the integration, s.
+    pub wall_time_s: f64,
+    /// Number of output samples.
+    pub samples: usize,
+}
+
+/// A file of the run and its hash.
+#[derive(Debug, Serialize)]
+pub struct FileHash {
+    /// File name inside the run directory.
+    pub name: String,
+    /// Lower-case hex SHA-256 of its content.
+    pub sha256: String,
+}
+
+/// The content of `manifest.json`.
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    /// Program name.
+    pub program: &'static str,
+    /// Program version (Cargo package version).
+    pub version: &'static str,
+    /// Scenario name.
+    pub scenario: &'a str,
+    /// SHA-256 of the scenario text as read.
+    pub scenario_sha256: String,
+    /// Parameter set name (embedded name or file path).
+    pub parameter_set: &'a str,
+    /// SHA-256 of the resolved parameters ([`params_sha256`]).
+    pub parameters_sha256: String,
+    /// Solver kind, rtol and largest step (s; `null` = unlimited).
+    pub solver: SolverConfig,
+    /// Settling period before t = 0, s.
+    pub settle_s: f64,
+    /// Run length, s.
+    pub duration_s: f64,
+    /// Output interval, s.
+    pub output_every_s: f64,
+    /// Random seeds (none used: the model is deterministic).
+    pub seeds: Option<Vec<u64>>,
+    /// Per-arm solver statistics.
+    pub arms: Vec<ArmRun<'a>>,
+    /// Total integration wall time over all arms, s.
+    pub wall_time_s: f64,
+    /// The command line that produced the run.
+    pub command_line: &'a [String],
+    /// Every other file of the run with its SHA-256.
+    pub files: Vec<FileHash>,
+}
+
+/// Write `manifest.json` into `dir`, hashing the already written `files` there.
+pub fn write_manifest(
+    dir: &Path,
+    scenario: &Scenario,
+    results: &[ArmResult],
+    command_line: &[String],
+    files: &[&str],
+) -> Result<(), OutputError> {
+    let files = files
+        .iter()
+        .map(|n| {
+            let p = dir.join(n);
+            let bytes = std::fs::read(&p).map_err(|source| OutputError::Io {
+                path: p.clone(),
+                action: "read back for hashing",
+                source,
+            })?;
+            Ok(FileHash {
+                name: n.to_string(),
+                sha256: sha256_hex(&bytes),
+            })
+        })
+        .collect::<Result<Vec<_>, OutputError>>()?;
+    let arms: Vec<ArmRun> = results
+        .iter()
+        .map(|r| ArmRun {
+            name: &r.name,
+            stats: r.trajectory.stats,
+            wall_time_s: r.trajectory.wall_time_s,
+            samples: r.trajectory.times.len(),
+        })
+        .collect();
+    let m = Manifest {
+        program: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: &scenario.name,
+        scenario_sha256: sha256_hex(scenario.source_text.as_bytes()),
+        parameter_set: &scenario.set_name,
+        parameters_sha256: params_sha256(scenario),
+        solver: scenario.solver,
+        settle_s: scenario.settle,
+        duration_s: scenario.duration,
+        output_every_s: scenario.output_every,
+        seeds: None,
+        wall_time_s: arms.iter().map(|a| a.wall_time_s).sum(),
+        arms,
+        command_line,
+        files,
+    };
+    write_json(&dir.join("manifest.json"), &m)
+}
