@@ -4,14 +4,14 @@
 //! ([`solver`]), schedules of interventions ([`schedule`]), and simulation
 //! ([`simulate`]) are pure; reading and writing files happens at the edges.
 
-pub mod solver;
+pub mod export;
+pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod params;
-pub mod units;
+pub mod scenario;
 pub mod schedule;
 pub mod simulate;
+pub mod solver;
+pub mod units;
 pub mod validate;
-pub mod metrics;
-pub mod output;
-pub mod scenario;
-pub mod export;

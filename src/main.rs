@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use spasm::output::{write_run, WriteOptions};
 use spasm::params::{embedded_names, ParamSet};
+use spasm::scenario::Scenario;
 use spasm::validate;
 
 #[derive(Parser)]
@@ -30,7 +32,7 @@ enum Command {
     Run {
         /// Scenario file (TOML); omit for the embedded default.
         scenario: Option<PathBuf>,
-        /// Output directory (default: out/<scenario name>).
+        /// Output directory (default: out/<scenario file stem>, or out/default).
         #[arg(short, long)]
         out: Option<PathBuf>,
         /// Print nothing but errors.
@@ -155,7 +157,56 @@ mod commands {
         quiet: bool,
         json: bool,
     ) -> miette::Result<ExitCode> {
-        let _ = (scenario, out, quiet, json);
-        Err(miette::miette!("not yet wired"))
+        let sc = match &scenario {
+            Some(path) => Scenario::load(path).map_err(miette::Report::new)?,
+            None => Scenario::embedded_default(),
+        };
+        // Default output directory: out/<file stem>, or out/default for the embedded one.
+        let stem = scenario
+            .as_deref()
+            .and_then(|p| p.file_stem())
+            .map_or("default".into(), |s| s.to_string_lossy().into_owned());
+        let dir = out.unwrap_or_else(|| PathBuf::from("out").join(stem));
+        let results = sc
+            .run()
+            .map_err(|e| miette::miette!("scenario '{}' could not be integrated: {e}", sc.name))?;
+        let files = write_run(&dir, &sc, &results, &WriteOptions::default())
+            .map_err(|e| miette::miette!("{e}"))?;
+        if json {
+            let v: Vec<_> = files
+                .endpoints
+                .iter()
+                .map(|(arm, e)| serde_json::json!({ "arm": arm, "endpoints": e }))
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).expect("endpoints serialise")
+            );
+        } else if !quiet {
+            let hours =
+                |x: Option<f64>| x.map_or("not reached".to_string(), |h| format!("{h:.1} h"));
+            println!("{} — {}", sc.name, sc.description);
+            println!(
+                "{:<32} {:>9} {:>15} {:>12} {:>12} {:>9}",
+                "arm", "peak pain", "pain AUC", "relief", "recovery", "in spasm"
+            );
+            for (arm, e) in &files.endpoints {
+                println!(
+                    "{:<32} {:>9.1} {:>9.0} NRS·h {:>12} {:>12} {:>7.1} h",
+                    arm,
+                    e.peak_pain_nrs,
+                    e.pain_auc_nrs_h,
+                    hours(e.time_to_relief_h),
+                    hours(e.time_to_recovery_h),
+                    e.spasm_min / 60.0
+                );
+            }
+            println!(
+                "wrote {} files to {}",
+                files.files.len(),
+                files.dir.display()
+            );
+        }
+        Ok(ExitCode::SUCCESS)
     }
 }

@@ -366,7 +366,7 @@ mod tests {
         let p = ParamSet::embedded("healthy").unwrap().to_params().unwrap();
         assert!((p.ibu_ka - 2.2 / 3600.0).abs() < 1e-15);
         assert!((p.tau_heal - 5.0 * 86400.0).abs() < 1e-9);
-        assert!((p.cbz_ec50 - 0.010).abs() < 1e-15); // 10 ng/mL in mg/L
+        assert!((p.cbz_ec50 - 0.004).abs() < 1e-15); // 4 ng/mL in mg/L
     }
 
     #[test]

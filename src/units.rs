@@ -33,7 +33,7 @@ impl Dimension {
     fn add(self, o: Dimension, sign: i8) -> Dimension {
         let mut d = self.0;
         for (a, b) in d.iter_mut().zip(o.0) {
-            *a += sign * b;
+            *a = a.saturating_add(sign.saturating_mul(b));
         }
         Dimension(d)
     }
@@ -131,7 +131,7 @@ fn lookup(token: &str) -> Result<Unit, UnitError> {
     };
     let entry = TABLE.iter().find(|(s, _, _)| *s == sym);
     match (entry, pow) {
-        (Some((_, dim, f)), Some(p)) => {
+        (Some((_, dim, f)), Some(p)) if (-4..=4).contains(&p) => {
             let mut d = Dimension::NONE;
             for _ in 0..p.unsigned_abs() {
                 d = d.add(*dim, p.signum());
@@ -288,6 +288,9 @@ mod tests {
             Err(UnitError::Unknown { .. })
         ));
         assert!(Unit::parse("mg/").is_err());
+        // Powers are bounded; huge ones are rejected, not overflowed.
+        assert!(Unit::parse("s^99*s^99").is_err());
+        assert!(Unit::parse("s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4").is_ok());
     }
 
     #[test]
@@ -303,5 +306,24 @@ mod tests {
         assert!(Quantity::parse("s").is_err());
         assert!(Quantity::parse("12").is_err());
         assert!(Quantity::parse("12 parsecs").is_err());
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn unit_and_quantity_parsers_never_panic(s in "\\PC{0,40}") {
+            let _ = Unit::parse(&s);
+            let _ = Quantity::parse(&s);
+        }
+
+        #[test]
+        fn unit_like_strings_never_panic(s in "[0-9 .eE+-]{0,6}[a-zA-Z%°µ/*·^0-9-]{0,20}") {
+            let _ = Quantity::parse(&s);
+        }
     }
 }

@@ -8,11 +8,18 @@ fn spasm() -> Command {
 
 #[test]
 fn validate_prints_every_target_and_passes() {
-    let out = spasm().arg("validate").assert().success().get_output().stdout.clone();
+    let out = spasm()
+        .arg("validate")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     for t in [1, 2, 3, 4, 5, 6, 7, 8, 9, 11] {
         assert!(
-            text.lines().any(|l| l.trim_start().starts_with(&format!("{t} "))),
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{t} "))),
             "target {t} missing"
         );
     }
@@ -21,27 +28,142 @@ fn validate_prints_every_target_and_passes() {
 
 #[test]
 fn validate_json_is_machine_readable() {
-    let out = spasm().args(["validate", "--json"]).assert().success().get_output().stdout.clone();
+    let out = spasm()
+        .args(["validate", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert!(v.as_array().unwrap().iter().all(|r| r["pass"] == true));
 }
 
 #[test]
 fn params_lists_sets_and_shows_sources() {
-    let out = spasm().arg("params").assert().success().get_output().stdout.clone();
+    let out = spasm()
+        .arg("params")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
-    for set in ["healthy", "acute_injury", "disc_herniation", "chronic_stress", "pain_adaptation"] {
+    for set in [
+        "healthy",
+        "acute_injury",
+        "disc_herniation",
+        "chronic_stress",
+        "pain_adaptation",
+    ] {
         assert!(text.contains(set));
     }
-    let out = spasm().args(["params", "healthy"]).assert().success().get_output().stdout.clone();
+    let out = spasm()
+        .args(["params", "healthy"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert!(String::from_utf8(out).unwrap().contains("Sjøgaard"));
 }
 
 #[test]
 fn unknown_parameter_set_is_one_clear_error() {
-    let out = spasm().args(["params", "sick"]).assert().failure().get_output().stderr.clone();
+    let out = spasm()
+        .args(["params", "sick"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("unknown parameter set 'sick'"), "{text}");
-    assert!(text.contains("acute_injury"), "lists what is allowed: {text}");
+    assert!(
+        text.contains("acute_injury"),
+        "lists what is allowed: {text}"
+    );
     assert!(!text.contains("panicked"));
+}
+
+#[test]
+fn run_without_arguments_writes_every_output_of_the_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = spasm()
+        .current_dir(tmp.path())
+        .arg("run")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("no treatment"), "{text}");
+    let dir = tmp.path().join("out/default");
+    for f in [
+        "trajectories.csv",
+        "metrics.csv",
+        "summary.json",
+        "manifest.json",
+        "timecourse.png",
+        "timecourse.svg",
+    ] {
+        assert!(dir.join(f).is_file(), "missing {f}");
+    }
+}
+
+#[test]
+fn bad_scenario_fails_with_file_line_and_key_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/ibuprofen.toml"
+    ))
+    .unwrap();
+    std::fs::write(&bad, good.replace("400 mg", "-400 mg")).unwrap();
+    let out = spasm()
+        .current_dir(tmp.path())
+        .args(["run", "bad.toml", "-o", "res"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("bad.toml:"), "names the file: {text}");
+    assert!(text.contains("dose"), "names the key: {text}");
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(
+        !tmp.path().join("res").exists(),
+        "no output directory left behind"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the scenario file remains: {leftovers:?}"
+    );
+}
+
+#[test]
+fn unwritable_output_directory_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = spasm()
+        .args(["run", "-o"])
+        .arg(file.join("sub"))
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("plain-file"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
 }

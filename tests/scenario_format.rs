@@ -10,7 +10,8 @@ const HOUR: f64 = 3600.0;
 const DAY: f64 = 86400.0;
 
 fn parse(text: &str) -> Scenario {
-    parse_scenario(text, "scenarios/test.toml").unwrap_or_else(|e| panic!("{e}\n--- text ---\n{text}"))
+    parse_scenario(text, "scenarios/test.toml")
+        .unwrap_or_else(|e| panic!("{e}\n--- text ---\n{text}"))
 }
 
 /// A one-day healthy scenario with one arm holding `interventions`.
@@ -38,19 +39,27 @@ fn f00_docs_examples_parse_and_name_every_kind() {
         if body.contains("[[arm]]") {
             let s = parse(body);
             // The example's [solver] table says "these are the defaults".
-            assert_eq!(s.solver, SolverConfig::default(), "docs example solver settings");
+            assert_eq!(
+                s.solver,
+                SolverConfig::default(),
+                "docs example solver settings"
+            );
             complete += 1;
         }
     }
     assert!(complete >= 1, "docs/scenarios.md has no complete example");
     for kind in spasm::scenario::parse::kind_names() {
-        assert!(doc.contains(&format!("`{kind}`")), "docs/scenarios.md does not document `{kind}`");
+        assert!(
+            doc.contains(&format!("`{kind}`")),
+            "docs/scenarios.md does not document `{kind}`"
+        );
     }
 }
 
 #[test]
 fn f01_minimal_file_and_every_top_level_key() {
-    let s = parse("duration = \"1 d\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"untreated\"\n");
+    let s =
+        parse("duration = \"1 d\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"untreated\"\n");
     assert_eq!(s.arms.len(), 1);
     assert_eq!(s.arms[0].schedule, Schedule::default());
     let full = parse(
@@ -86,22 +95,38 @@ kind = "massage"
 
 #[test]
 fn f02_quantities_carry_units_in_strings() {
-    let at = |t: &str| schedule(&intervention("injury", &format!("size = 0.1\nat = \"{t}\""))).events[0].time;
+    let at = |t: &str| {
+        schedule(&intervention(
+            "injury",
+            &format!("size = 0.1\nat = \"{t}\""),
+        ))
+        .events[0]
+            .time
+    };
     assert_eq!(at("90 s"), 90.0);
     assert_eq!(at("90s"), 90.0);
     assert_eq!(at("1.5e3 s"), 1500.0);
     assert_eq!(at("1.5 min"), 90.0);
     assert_eq!(at("2 h"), 2.0 * HOUR);
     assert_eq!(at("0.5 d"), 12.0 * HOUR);
-    let temp = |t: &str| schedule(&intervention("hot_pack", &format!("temperature = \"{t}\""))).windows[0].effect;
+    let temp = |t: &str| {
+        schedule(&intervention("hot_pack", &format!("temperature = \"{t}\""))).windows[0].effect
+    };
     for t in ["42 °C", "42 C", "42 degC", "42°C"] {
         assert_eq!(temp(t), Effect::SkinHeat(42.0), "{t}");
     }
-    let dose = |d: &str| schedule(&intervention("ibuprofen", &format!("dose = \"{d}\""))).events[0].impulse;
+    let dose = |d: &str| {
+        schedule(&intervention("ibuprofen", &format!("dose = \"{d}\""))).events[0].impulse
+    };
     assert_eq!(dose("0.4 g"), Impulse::Dose(Drug::Ibuprofen, 400.0));
     assert_eq!(dose("400000 ug"), Impulse::Dose(Drug::Ibuprofen, 400.0));
     let level = |l: &str| {
-        schedule(&intervention("effort", &format!("duration = \"1 min\"\nlevel = \"{l}\""))).windows[0].effect
+        schedule(&intervention(
+            "effort",
+            &format!("duration = \"1 min\"\nlevel = \"{l}\""),
+        ))
+        .windows[0]
+            .effect
     };
     for l in ["50 %MVC", "0.5 MVC", "50 %"] {
         assert_eq!(level(l), Effect::Voluntary(0.5), "{l}");
@@ -119,8 +144,15 @@ fn f03_name_defaults_to_file_stem_description_to_empty() {
 
 #[test]
 fn f04_duration_up_to_one_year() {
-    for (d, s) in [("1 y", 365.25 * DAY), ("365.25 d", 365.25 * DAY), ("90 min", 90.0 * MIN), ("2 wk", 14.0 * DAY)] {
-        let sc = parse(&format!("duration = \"{d}\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"a\"\n"));
+    for (d, s) in [
+        ("1 y", 365.25 * DAY),
+        ("365.25 d", 365.25 * DAY),
+        ("90 min", 90.0 * MIN),
+        ("2 wk", 14.0 * DAY),
+    ] {
+        let sc = parse(&format!(
+            "duration = \"{d}\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"a\"\n"
+        ));
         assert_eq!(sc.duration, s, "{d}");
     }
 }
@@ -162,7 +194,10 @@ fn f07_output_interval_and_time_unit() {
     assert_eq!(out("30 min", ""), (1.0, "min".to_string()));
     assert_eq!(out("5 min", ""), (1.0, "s".to_string()));
     assert_eq!(out("60 d", ""), (HOUR, "d".to_string()));
-    assert_eq!(out("1 d", "[output]\nevery = \"2 h\"\ntime_unit = \"min\""), (2.0 * HOUR, "min".to_string()));
+    assert_eq!(
+        out("1 d", "[output]\nevery = \"2 h\"\ntime_unit = \"min\""),
+        (2.0 * HOUR, "min".to_string())
+    );
     // Samples at 0, every, 2·every, ... and the end of the run.
     let s = parse(
         "duration = \"25 min\"\nsettle = \"0 s\"\n[model]\nset = \"healthy\"\n[output]\nevery = \"10 min\"\n[[arm]]\nname = \"a\"\n",
@@ -272,9 +307,21 @@ at = "1 h"
 fn f11_kind_names_aliases_case_and_separators() {
     let pairs = [
         ("strain", "injury", "size = 0.1"),
-        ("voluntary_contraction", "sustained_contraction", "duration = \"1 min\"\nlevel = \"30 %MVC\""),
-        ("effort", "sustained_contraction", "duration = \"1 min\"\nlevel = \"30 %MVC\""),
-        ("emotional_stress", "stress", "duration = \"1 h\"\nlevel = \"2 %MVC\""),
+        (
+            "voluntary_contraction",
+            "sustained_contraction",
+            "duration = \"1 min\"\nlevel = \"30 %MVC\"",
+        ),
+        (
+            "effort",
+            "sustained_contraction",
+            "duration = \"1 min\"\nlevel = \"30 %MVC\"",
+        ),
+        (
+            "emotional_stress",
+            "stress",
+            "duration = \"1 h\"\nlevel = \"2 %MVC\"",
+        ),
         ("herniation", "disc_herniation", "size = 0.2"),
         ("stretch", "stretching", ""),
         ("hotpack", "hot_pack", ""),
@@ -289,8 +336,16 @@ fn f11_kind_names_aliases_case_and_separators() {
         ("local_anesthetic", "local_anaesthetic", "dose = \"50 mg\""),
         ("therapeutic_ultrasound", "ultrasound", ""),
         ("stay_active", "early_movement", ""),
-        ("ischemia_cuff", "cuff", "pressure = \"200 mmHg\"\nduration = \"5 min\""),
-        ("ischaemia_cuff", "cuff", "pressure = \"200 mmHg\"\nduration = \"5 min\""),
+        (
+            "ischemia_cuff",
+            "cuff",
+            "pressure = \"200 mmHg\"\nduration = \"5 min\"",
+        ),
+        (
+            "ischaemia_cuff",
+            "cuff",
+            "pressure = \"200 mmHg\"\nduration = \"5 min\"",
+        ),
     ];
     for (alias, name, fields) in pairs {
         assert_eq!(
@@ -309,11 +364,23 @@ fn f12_defaults_of_every_kind() {
         end: start + len,
         effect,
     };
-    assert_eq!(w("hot_pack", ""), vec![one(0.0, 20.0 * MIN, Effect::SkinHeat(HOT_PACK_C))]);
+    assert_eq!(
+        w("hot_pack", ""),
+        vec![one(0.0, 20.0 * MIN, Effect::SkinHeat(HOT_PACK_C))]
+    );
     assert_eq!(HOT_PACK_C, 43.0);
-    assert_eq!(w("hot_bath", ""), vec![one(0.0, 20.0 * MIN, Effect::SkinHeat(40.0))]);
-    assert_eq!(w("heat_wrap", ""), vec![one(0.0, 8.0 * HOUR, Effect::SkinHeat(40.0))]);
-    assert_eq!(w("massage", ""), vec![one(0.0, 10.0 * MIN, Effect::Massage)]);
+    assert_eq!(
+        w("hot_bath", ""),
+        vec![one(0.0, 20.0 * MIN, Effect::SkinHeat(40.0))]
+    );
+    assert_eq!(
+        w("heat_wrap", ""),
+        vec![one(0.0, 8.0 * HOUR, Effect::SkinHeat(40.0))]
+    );
+    assert_eq!(
+        w("massage", ""),
+        vec![one(0.0, 10.0 * MIN, Effect::Massage)]
+    );
     assert_eq!(
         w("electrical_stimulation", "intensity = \"20 %MVC\""),
         vec![one(0.0, 20.0 * MIN, Effect::ElectricalStimulation(0.2))]
@@ -334,7 +401,10 @@ fn f12_defaults_of_every_kind() {
         "duration = \"3 d\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"a\"\n{}",
         intervention("bed_rest", "")
     ));
-    assert_eq!(bed.arms[0].schedule.windows, vec![one(0.0, 2.0 * DAY, Effect::Activity(0.0))]);
+    assert_eq!(
+        bed.arms[0].schedule.windows,
+        vec![one(0.0, 2.0 * DAY, Effect::Activity(0.0))]
+    );
     assert_eq!(
         w("stretching", ""),
         vec![
@@ -344,7 +414,10 @@ fn f12_defaults_of_every_kind() {
         ]
     );
     // Early movement: 08:00–22:00 at 0.3 every day; t = 0 is 00:00 by default.
-    assert_eq!(w("early_movement", ""), vec![one(8.0 * HOUR, 14.0 * HOUR, Effect::Activity(0.3))]);
+    assert_eq!(
+        w("early_movement", ""),
+        vec![one(8.0 * HOUR, 14.0 * HOUR, Effect::Activity(0.3))]
+    );
 }
 
 #[test]
@@ -364,9 +437,15 @@ fn f13_each_kind_becomes_its_effect_or_impulse() {
             intervention("cyclobenzaprine", "dose = \"5 mg\""),
             intervention("tizanidine", "dose = \"4 mg\""),
             intervention("local_anaesthetic", "dose = \"50 mg\""),
-            intervention("ultrasound", "intensity = \"1 W/cm2\"\nfrequency = \"1 MHz\""),
+            intervention(
+                "ultrasound",
+                "intensity = \"1 W/cm2\"\nfrequency = \"1 MHz\"",
+            ),
             intervention("cuff", "pressure = \"200 mmHg\"\nduration = \"10 min\""),
-            intervention("sustained_contraction", "duration = \"1 h\"\nlevel = \"5 %MVC\""),
+            intervention(
+                "sustained_contraction",
+                "duration = \"1 h\"\nlevel = \"5 %MVC\"",
+            ),
         ]
         .concat(),
     );

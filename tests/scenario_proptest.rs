@@ -65,11 +65,50 @@ temperature = "42 °C"
 
 /// Fragments that tend to hit interesting paths when spliced in.
 const FRAGMENTS: &[&str] = &[
-    "\"", "'", "[", "]", "[[", "]]", "=", "\n", "#", ",", "{", "}", ".", "-", "0", "1e309", "nan", "inf",
-    "-inf", "\"-1 h\"", "\"0 mg\"", "\"9999 y\"", "\"1 s^99*s^99\"", "\"1e-300 s\"", "\"°C\"", "é", "–",
-    "\u{0}", "kind", "count = 0", "count = 99999999999", "every = \"1 s\"", "every = \"0 s\"",
-    "until = \"0 s\"", "at = \"1 y\"", "arm = []", "[[arm]]\nname = \"none\"", "[output]\nevery = \"1e-9 s\"",
-    "\"25:61\"", "\"24:00\"", "true", "1979-05-27T07:32:00Z", "[1, 2]", "{ a = 1 }",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "=",
+    "\n",
+    "#",
+    ",",
+    "{",
+    "}",
+    ".",
+    "-",
+    "0",
+    "1e309",
+    "nan",
+    "inf",
+    "-inf",
+    "\"-1 h\"",
+    "\"0 mg\"",
+    "\"9999 y\"",
+    "\"1 s^99*s^99\"",
+    "\"1e-300 s\"",
+    "\"°C\"",
+    "é",
+    "–",
+    "\u{0}",
+    "kind",
+    "count = 0",
+    "count = 99999999999",
+    "every = \"1 s\"",
+    "every = \"0 s\"",
+    "until = \"0 s\"",
+    "at = \"1 y\"",
+    "arm = []",
+    "[[arm]]\nname = \"none\"",
+    "[output]\nevery = \"1e-9 s\"",
+    "\"25:61\"",
+    "\"24:00\"",
+    "true",
+    "1979-05-27T07:32:00Z",
+    "[1, 2]",
+    "{ a = 1 }",
 ];
 
 fn check(text: &str) {
@@ -81,9 +120,16 @@ fn check(text: &str) {
 
 fn position_inside(e: &ScenarioError, text: &str) {
     let lines = text.split('\n').count();
-    assert!(e.line >= 1 && e.line <= lines, "line {} of {lines}: {e}", e.line);
+    assert!(
+        e.line >= 1 && e.line <= lines,
+        "line {} of {lines}: {e}",
+        e.line
+    );
     assert!(e.column >= 1, "{e}");
-    assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "{e}");
+    assert!(
+        e.span.start <= e.span.end && e.span.end <= text.len(),
+        "{e}"
+    );
     assert!(!e.to_string().is_empty());
 }
 
@@ -93,7 +139,10 @@ fn invariants(s: &Scenario) {
     assert!(s.output_every > 0.0 && s.output_every <= s.duration);
     for arm in &s.arms {
         for w in &arm.schedule.windows {
-            assert!(0.0 <= w.start && w.start < w.end && w.end <= s.duration, "{w:?}");
+            assert!(
+                0.0 <= w.start && w.start < w.end && w.end <= s.duration,
+                "{w:?}"
+            );
         }
         for e in &arm.schedule.events {
             assert!(0.0 <= e.time && e.time < s.duration, "{e:?}");

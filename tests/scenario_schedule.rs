@@ -19,7 +19,11 @@ fn scenario(duration: &str, every: &str, rest: &str) -> Scenario {
 
 /// One arm "a" with the given interventions, 1 d, output every 10 min.
 fn arm(interventions: &str) -> Scenario {
-    scenario("1 d", "10 min", &format!("[[arm]]\nname = \"a\"\n{interventions}"))
+    scenario(
+        "1 d",
+        "10 min",
+        &format!("[[arm]]\nname = \"a\"\n{interventions}"),
+    )
 }
 
 fn iv(kind: &str, fields: &str) -> String {
@@ -31,7 +35,12 @@ fn event_times(s: &Scenario) -> Vec<f64> {
 }
 
 fn window_spans(s: &Scenario) -> Vec<(f64, f64)> {
-    s.arms[0].schedule.windows.iter().map(|w| (w.start, w.end)).collect()
+    s.arms[0]
+        .schedule
+        .windows
+        .iter()
+        .map(|w| (w.start, w.end))
+        .collect()
 }
 
 fn run(s: &Scenario) -> Vec<ArmResult> {
@@ -60,7 +69,10 @@ fn s01_at_and_start_are_the_same_default_zero() {
 #[test]
 fn s02_without_every_once_count_one_allowed() {
     let once = arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"1 h\""));
-    let count1 = arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"1 h\"\ncount = 1"));
+    let count1 = arm(&iv(
+        "ibuprofen",
+        "dose = \"400 mg\"\nat = \"1 h\"\ncount = 1",
+    ));
     assert_eq!(event_times(&once), vec![HOUR]);
     assert_eq!(once.arms[0].schedule, count1.arms[0].schedule);
 }
@@ -68,7 +80,10 @@ fn s02_without_every_once_count_one_allowed() {
 #[test]
 fn s03_every_and_count_count_is_the_total() {
     // NONMEM: time 1 h, ii 8 h, addl 2  ==  count 3.
-    let s = arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"1 h\"\nevery = \"8 h\"\ncount = 3"));
+    let s = arm(&iv(
+        "ibuprofen",
+        "dose = \"400 mg\"\nat = \"1 h\"\nevery = \"8 h\"\ncount = 3",
+    ));
     assert_eq!(event_times(&s), vec![HOUR, 9.0 * HOUR, 17.0 * HOUR]);
     let w = arm(&iv("hot_pack", "at = \"1 h\"\nevery = \"8 h\"\ncount = 3"));
     assert_eq!(
@@ -105,7 +120,12 @@ fn s06_every_equal_to_a_session_gives_back_to_back_sessions() {
     let s = arm(&iv("massage", "duration = \"6 h\"\nevery = \"6 h\""));
     assert_eq!(
         window_spans(&s),
-        vec![(0.0, 6.0 * HOUR), (6.0 * HOUR, 12.0 * HOUR), (12.0 * HOUR, 18.0 * HOUR), (18.0 * HOUR, DAY)]
+        vec![
+            (0.0, 6.0 * HOUR),
+            (6.0 * HOUR, 12.0 * HOUR),
+            (12.0 * HOUR, 18.0 * HOUR),
+            (18.0 * HOUR, DAY)
+        ]
     );
     // Stretching: one session is the whole set (3 × 60 s + 2 × 30 s = 4 min).
     assert!(parse_scenario(
@@ -163,9 +183,15 @@ fn s09_simultaneous_doses_all_apply() {
     let one = arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"1 h\""));
     let (r2, r1) = (&run(&two)[0], &run(&one)[0]);
     let k = at(r2, HOUR);
-    assert_eq!(r2.trajectory.states[k][idx::IBU_GUT], two.model.p.ibu_f * 400.0);
+    assert_eq!(
+        r2.trajectory.states[k][idx::IBU_GUT],
+        two.model.p.ibu_f * 400.0
+    );
     for (a, b) in r2.trajectory.states.iter().zip(&r1.trajectory.states) {
-        assert!((a - b).abs().max() < 1e-9, "two 200 mg doses differ from one 400 mg dose");
+        assert!(
+            (a - b).abs().max() < 1e-9,
+            "two 200 mg doses differ from one 400 mg dose"
+        );
     }
     // A trigger and an intervention at the same time: both (trigger first).
     let both = scenario(
@@ -184,21 +210,33 @@ fn s10_sessions_are_cut_at_the_end_of_the_run() {
     let s = scenario(
         "1 h",
         "10 min",
-        &format!("[[arm]]\nname = \"a\"\n{}", iv("hot_pack", "at = \"50 min\"\nduration = \"20 min\"")),
+        &format!(
+            "[[arm]]\nname = \"a\"\n{}",
+            iv("hot_pack", "at = \"50 min\"\nduration = \"20 min\"")
+        ),
     );
     assert_eq!(window_spans(&s), vec![(50.0 * MIN, HOUR)]);
     let r = &run(&s)[0];
     let t1 = |t: f64| r.trajectory.states[at(r, t)][idx::T1];
-    assert!(t1(HOUR) > t1(50.0 * MIN) + 0.5, "the pack heats until the end");
+    assert!(
+        t1(HOUR) > t1(50.0 * MIN) + 0.5,
+        "the pack heats until the end"
+    );
     assert_eq!(r.trajectory.times.last(), Some(&HOUR));
     // Stretching: a hold that would start after the end is dropped, one running past
     // the end is cut.
     let st = scenario(
         "1 h",
         "10 min",
-        &format!("[[arm]]\nname = \"a\"\n{}", iv("stretching", "at = \"58 min\"")),
+        &format!(
+            "[[arm]]\nname = \"a\"\n{}",
+            iv("stretching", "at = \"58 min\"")
+        ),
     );
-    assert_eq!(window_spans(&st), vec![(58.0 * MIN, 59.0 * MIN), (59.5 * MIN, HOUR)]);
+    assert_eq!(
+        window_spans(&st),
+        vec![(58.0 * MIN, 59.0 * MIN), (59.5 * MIN, HOUR)]
+    );
     run(&st);
 }
 
@@ -218,9 +256,16 @@ fn s11_overlapping_sessions_combine() {
     );
     let r = &run(&s)[0];
     let d = |t: f64| r.trajectory.drivers[at(r, t)];
-    assert_eq!(d(15.0 * MIN).skin_heat, Some(43.0), "the hotter source wins");
+    assert_eq!(
+        d(15.0 * MIN).skin_heat,
+        Some(43.0),
+        "the hotter source wins"
+    );
     assert_eq!(d(25.0 * MIN).skin_heat, Some(40.0));
-    assert!((d(15.0 * MIN).stress_drive - 0.03).abs() < 1e-15, "stress adds");
+    assert!(
+        (d(15.0 * MIN).stress_drive - 0.03).abs() < 1e-15,
+        "stress adds"
+    );
     assert!((d(25.0 * MIN).stress_drive - 0.01).abs() < 1e-15);
     assert_eq!(d(10.0 * MIN).tens, 0.8, "the stronger TENS wins");
     assert_eq!(d(15.0 * MIN).tens, 0.5);
@@ -231,28 +276,47 @@ fn s12_a_dose_exactly_on_an_output_time() {
     let on = &run(&arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"30 min\"")))[0];
     let f = arm("").model.p.ibu_f;
     assert_eq!(on.trajectory.states[at(on, 20.0 * MIN)][idx::IBU_GUT], 0.0);
-    assert_eq!(on.trajectory.states[at(on, 30.0 * MIN)][idx::IBU_GUT], f * 400.0);
+    assert_eq!(
+        on.trajectory.states[at(on, 30.0 * MIN)][idx::IBU_GUT],
+        f * 400.0
+    );
     assert_eq!(on.trajectory.states[at(on, 30.0 * MIN)][idx::IBU], 0.0);
     // Between samples: seen from the next sample on, already partly absorbed.
     let off = &run(&arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"25 min\"")))[0];
     let y = off.trajectory.states[at(off, 30.0 * MIN)];
-    assert_eq!(off.trajectory.states[at(off, 20.0 * MIN)][idx::IBU_GUT], 0.0);
+    assert_eq!(
+        off.trajectory.states[at(off, 20.0 * MIN)][idx::IBU_GUT],
+        0.0
+    );
     assert!(y[idx::IBU_GUT] > 0.0 && y[idx::IBU_GUT] < f * 400.0 && y[idx::IBU] > 0.0);
 }
 
 #[test]
 fn s13_short_sessions_between_samples_act_in_full() {
-    let es = iv("electrical_stimulation", "at = \"5 min\"\nduration = \"30 s\"\nintensity = \"50 %MVC\"");
-    let s = scenario("20 min", "10 min", &format!("[[arm]]\nname = \"none\"\n[[arm]]\nname = \"es\"\n{es}"));
+    let es = iv(
+        "electrical_stimulation",
+        "at = \"5 min\"\nduration = \"30 s\"\nintensity = \"50 %MVC\"",
+    );
+    let s = scenario(
+        "20 min",
+        "10 min",
+        &format!("[[arm]]\nname = \"none\"\n[[arm]]\nname = \"es\"\n{es}"),
+    );
     let r = run(&s);
     assert_eq!(r[0].trajectory.states[0], r[1].trajectory.states[0]);
     let cap = |a: &ArmResult| a.trajectory.states[at(a, 10.0 * MIN)][idx::CAP];
-    assert!(cap(&r[1]) < cap(&r[0]) - 1e-3, "30 s of stimulation between samples tires the muscle");
+    assert!(
+        cap(&r[1]) < cap(&r[0]) - 1e-3,
+        "30 s of stimulation between samples tires the muscle"
+    );
 }
 
 #[test]
 fn s14_stretching_holds_and_rests() {
-    let s = arm(&iv("stretching", "at = \"1 h\"\nreps = 2\nhold = \"45 s\"\nrest = \"15 s\"\nevery = \"12 h\""));
+    let s = arm(&iv(
+        "stretching",
+        "at = \"1 h\"\nreps = 2\nhold = \"45 s\"\nrest = \"15 s\"\nevery = \"12 h\"",
+    ));
     assert_eq!(
         window_spans(&s),
         vec![
@@ -262,7 +326,11 @@ fn s14_stretching_holds_and_rests() {
             (13.0 * HOUR + 60.0, 13.0 * HOUR + 105.0)
         ]
     );
-    assert!(s.arms[0].schedule.windows.iter().all(|w| w.effect == Effect::Stretch));
+    assert!(s.arms[0]
+        .schedule
+        .windows
+        .iter()
+        .all(|w| w.effect == Effect::Stretch));
 }
 
 #[test]
@@ -275,16 +343,29 @@ fn s15_daily_patterns_follow_the_clock() {
         parse_scenario(&text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
     };
     let s = daily("08:00", "from = \"08:00\"\nto = \"22:00\"\nactivity = 0.3");
-    assert_eq!(window_spans(&s), vec![(0.0, 14.0 * HOUR), (DAY, DAY + 14.0 * HOUR)]);
+    assert_eq!(
+        window_spans(&s),
+        vec![(0.0, 14.0 * HOUR), (DAY, DAY + 14.0 * HOUR)]
+    );
     let m = daily("00:00", "");
-    assert_eq!(window_spans(&m), vec![(8.0 * HOUR, 22.0 * HOUR), (32.0 * HOUR, 46.0 * HOUR)]);
+    assert_eq!(
+        window_spans(&m),
+        vec![(8.0 * HOUR, 22.0 * HOUR), (32.0 * HOUR, 46.0 * HOUR)]
+    );
     let night = daily("00:00", "from = \"22:00\"\nto = \"06:00\"");
     assert_eq!(
         window_spans(&night),
-        vec![(0.0, 6.0 * HOUR), (22.0 * HOUR, 30.0 * HOUR), (46.0 * HOUR, 2.0 * DAY)]
+        vec![
+            (0.0, 6.0 * HOUR),
+            (22.0 * HOUR, 30.0 * HOUR),
+            (46.0 * HOUR, 2.0 * DAY)
+        ]
     );
     let clipped = daily("00:00", "at = \"12 h\"\nuntil = \"40 h\"");
-    assert_eq!(window_spans(&clipped), vec![(12.0 * HOUR, 22.0 * HOUR), (32.0 * HOUR, 40.0 * HOUR)]);
+    assert_eq!(
+        window_spans(&clipped),
+        vec![(12.0 * HOUR, 22.0 * HOUR), (32.0 * HOUR, 40.0 * HOUR)]
+    );
     let r = &run(&s)[0];
     assert_eq!(r.trajectory.drivers[at(r, 2.0 * HOUR)].activity, 0.3);
     assert_eq!(r.trajectory.drivers[at(r, 15.0 * HOUR)].activity, 0.0);
@@ -325,7 +406,10 @@ fn s17_disc_herniation_rate_and_size() {
     );
     let sch = &s.arms[0].schedule;
     assert_eq!(sch.events.len(), 1);
-    assert_eq!((sch.events[0].time, sch.events[0].impulse), (DAY, Impulse::Injury(0.2)));
+    assert_eq!(
+        (sch.events[0].time, sch.events[0].impulse),
+        (DAY, Impulse::Injury(0.2))
+    );
     assert_eq!(
         sch.windows,
         vec![Window {

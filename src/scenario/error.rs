@@ -207,7 +207,9 @@ impl Diagnostic for ScenarioError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("the scenario format is described in docs/scenarios.md"))
+        Some(Box::new(
+            "the scenario format is described in docs/scenarios.md",
+        ))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -223,9 +225,8 @@ impl Diagnostic for ScenarioError {
             return None;
         }
         let len = self.span.end - self.span.start;
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            Some(self.label()),
-            (self.span.start, len),
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.label()), (self.span.start, len)),
+        )))
     }
 }

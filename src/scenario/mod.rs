@@ -77,8 +77,9 @@ impl Scenario {
     /// Read and parse a scenario file.
     pub fn load(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ScenarioError::io(&shown, format!("cannot read the scenario file: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ScenarioError::io(&shown, format!("cannot read the scenario file: {e}"))
+        })?;
         parse_scenario(&text, &shown)
     }
 

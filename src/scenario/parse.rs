@@ -17,7 +17,7 @@ use crate::model::Model;
 use crate::params::{ParamError, ParamSet, Params};
 use crate::schedule::{Drug, Effect, Impulse, Schedule, Window};
 use crate::simulate::{SolverConfig, SolverKind};
-use crate::units::{Quantity, Unit, UnitError};
+use crate::units::{Quantity, UnitError};
 use crate::validate::HOT_PACK_C;
 
 type R<T> = Result<T, ScenarioError>;
@@ -28,6 +28,8 @@ const DAY: f64 = 86400.0;
 
 /// Longest run and longest settling period accepted: one year (365.25 d), in s.
 pub const MAX_DURATION: f64 = 365.25 * DAY;
+/// Shortest session, hold, interval or solver step accepted, s (1 ms).
+pub const SHORTEST: f64 = 1e-3;
 /// Most output samples per arm (memory guard).
 pub const MAX_SAMPLES: usize = 200_000;
 /// Most sessions or doses one schedule entry may expand to.
@@ -153,7 +155,10 @@ fn unit_text_is_sane(text: &str) -> bool {
     let unit = text.trim_start_matches(|c: char| c.is_ascii_digit() || "+-.eE ".contains(c));
     unit.chars().count() <= 40
         && text.split('^').skip(1).all(|p| {
-            let digits: String = p.chars().take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '+').collect();
+            let digits: String = p
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
+                .collect();
             digits.parse::<i32>().is_ok_and(|n| n.abs() <= 9)
         })
 }
@@ -295,7 +300,9 @@ impl Cx<'_> {
         expected: impl Into<String>,
         allowed: Option<String>,
     ) -> ScenarioError {
-        ScenarioError::new(kind, self.path, self.text, key, span, message, expected, allowed)
+        ScenarioError::new(
+            kind, self.path, self.text, key, span, message, expected, allowed,
+        )
     }
 
     /// An error about value `v`.
@@ -330,21 +337,30 @@ impl Cx<'_> {
     /// A finite number (integer or float).
     fn number(&self, v: &Val, expected: &str) -> R<f64> {
         let x = match v.v {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             _ => return Err(self.wrong_type(v, expected)),
         };
         match x {
             Some(x) if x.is_finite() => Ok(x),
-            _ => Err(self.bad(v, ErrorKind::NotFinite, "not a finite number", expected, None)),
+            _ => Err(self.bad(
+                v,
+                ErrorKind::NotFinite,
+                "not a finite number",
+                expected,
+                None,
+            )),
         }
     }
 
     /// A whole number.
     fn integer(&self, v: &Val, expected: &str) -> R<i64> {
         match v.v {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .map_err(|_| self.bad(v, ErrorKind::OutOfRange, "number too large", expected, None)),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| {
+                self.bad(v, ErrorKind::OutOfRange, "number too large", expected, None)
+            }),
             _ => Err(self.wrong_type(v, expected)),
         }
     }
@@ -401,16 +417,32 @@ impl Cx<'_> {
             return Err(self.bad(
                 v,
                 ErrorKind::WrongUnit,
-                format!("'{}' is not a unit of {}", qty.unit, q.what.trim_start_matches("a ").trim_start_matches("an ")),
+                format!(
+                    "'{}' is not a unit of {}",
+                    qty.unit,
+                    q.what.trim_start_matches("a ").trim_start_matches("an ")
+                ),
                 expected,
                 allowed(),
             ));
         }
         let x = qty.to(q.canonical).map_err(|_| {
-            self.bad(v, ErrorKind::WrongUnit, format!("cannot convert '{}'", qty.unit), expected.clone(), allowed())
+            self.bad(
+                v,
+                ErrorKind::WrongUnit,
+                format!("cannot convert '{}'", qty.unit),
+                expected.clone(),
+                allowed(),
+            )
         })?;
         if !x.is_finite() {
-            return Err(self.bad(v, ErrorKind::NotFinite, format!("'{text}' is not a finite number"), expected, allowed()));
+            return Err(self.bad(
+                v,
+                ErrorKind::NotFinite,
+                format!("'{text}' is not a finite number"),
+                expected,
+                allowed(),
+            ));
         }
         Ok(x)
     }
@@ -449,7 +481,15 @@ impl Cx<'_> {
 
     /// A quantity with a range check `lo < x ≤ hi` (or `lo ≤ x` when `lo_incl`).
     #[allow(clippy::too_many_arguments)]
-    fn ranged(&self, v: &Val, q: &QKind, lo: f64, lo_incl: bool, hi: f64, show: impl Fn(f64) -> String) -> R<f64> {
+    fn ranged(
+        &self,
+        v: &Val,
+        q: &QKind,
+        lo: f64,
+        lo_incl: bool,
+        hi: f64,
+        show: impl Fn(f64) -> String,
+    ) -> R<f64> {
         let x = self.quantity(v, q)?;
         let low_ok = if lo_incl { x >= lo } else { x > lo };
         if !low_ok || x > hi {
@@ -558,17 +598,29 @@ const KINDS: &[(Kind, &str, &[&str])] = &[
     (Kind::HotBath, "hot_bath", &["bath"]),
     (Kind::HeatWrap, "heat_wrap", &["heatwrap"]),
     (Kind::Massage, "massage", &[]),
-    (Kind::ElectricalStimulation, "electrical_stimulation", &["nmes", "ems"]),
+    (
+        Kind::ElectricalStimulation,
+        "electrical_stimulation",
+        &["nmes", "ems"],
+    ),
     (Kind::Tens, "tens", &[]),
     (Kind::Ibuprofen, "ibuprofen", &[]),
     (Kind::Cyclobenzaprine, "cyclobenzaprine", &[]),
     (Kind::Tizanidine, "tizanidine", &[]),
-    (Kind::LocalAnaesthetic, "local_anaesthetic", &["local_anesthetic", "lidocaine"]),
+    (
+        Kind::LocalAnaesthetic,
+        "local_anaesthetic",
+        &["local_anesthetic", "lidocaine"],
+    ),
     (Kind::Ultrasound, "ultrasound", &["therapeutic_ultrasound"]),
     (Kind::EarlyMovement, "early_movement", &["stay_active"]),
     (Kind::BedRest, "bed_rest", &[]),
     (Kind::Cuff, "cuff", &["ischemia_cuff", "ischaemia_cuff"]),
-    (Kind::SustainedContraction, "sustained_contraction", &["voluntary_contraction"]),
+    (
+        Kind::SustainedContraction,
+        "sustained_contraction",
+        &["voluntary_contraction"],
+    ),
 ];
 
 /// The canonical names of every kind of trigger or intervention.
@@ -589,9 +641,13 @@ fn kind_keys(kind: Kind) -> Vec<&'static str> {
         Kind::Massage | Kind::BedRest => &["duration"],
         Kind::ElectricalStimulation => &["duration", "intensity"],
         Kind::Tens => &["duration", "strength"],
-        Kind::Ibuprofen | Kind::Cyclobenzaprine | Kind::Tizanidine | Kind::LocalAnaesthetic => &["dose"],
+        Kind::Ibuprofen | Kind::Cyclobenzaprine | Kind::Tizanidine | Kind::LocalAnaesthetic => {
+            &["dose"]
+        }
         Kind::Ultrasound => &["duration", "intensity", "frequency"],
-        Kind::EarlyMovement => return vec!["kind", "at", "start", "until", "from", "to", "activity"],
+        Kind::EarlyMovement => {
+            return vec!["kind", "at", "start", "until", "from", "to", "activity"]
+        }
         Kind::Cuff => &["duration", "pressure"],
     };
     let mut v = vec!["kind"];
@@ -609,7 +665,7 @@ struct Run {
 }
 
 /// Start time of an entry: `at` or `start` (not both), default 0; must lie in [0, duration).
-fn start_time(cx: &Cx, t: &Tbl, run: &Run) -> R<(f64, Option<Range<usize>>)> {
+fn start_time(cx: &Cx, t: &Tbl, run: &Run) -> R<f64> {
     let (at, start) = (t.get("at"), t.get("start"));
     if let (Some(_), Some(s)) = (&at, &start) {
         return Err(cx.bad(
@@ -621,7 +677,7 @@ fn start_time(cx: &Cx, t: &Tbl, run: &Run) -> R<(f64, Option<Range<usize>>)> {
         ));
     }
     let Some(v) = at.or(start) else {
-        return Ok((0.0, None));
+        return Ok(0.0);
     };
     let x = cx.quantity(&v, &TIME)?;
     if x < 0.0 {
@@ -630,19 +686,29 @@ fn start_time(cx: &Cx, t: &Tbl, run: &Run) -> R<(f64, Option<Range<usize>>)> {
             ErrorKind::OutsideRun,
             format!("starts at {}, before the run starts (t = 0)", human_time(x)),
             "a time from the start of the run",
-            Some(format!("0 s up to, not including, the end of the run ({})", human_time(run.duration))),
+            Some(format!(
+                "0 s up to, not including, the end of the run ({})",
+                human_time(run.duration)
+            )),
         ));
     }
     if x >= run.duration {
         return Err(cx.bad(
             &v,
             ErrorKind::OutsideRun,
-            format!("starts at {}, at or after the end of the run ({})", human_time(x), human_time(run.duration)),
+            format!(
+                "starts at {}, at or after the end of the run ({})",
+                human_time(x),
+                human_time(run.duration)
+            ),
             "a time from the start of the run",
-            Some(format!("0 s up to, not including, {}", human_time(run.duration))),
+            Some(format!(
+                "0 s up to, not including, {}",
+                human_time(run.duration)
+            )),
         ));
     }
-    Ok((x, Some(v.span)))
+    Ok(x)
 }
 
 /// Start times of the sessions (or doses) of an entry: `at`, then repeats by
@@ -650,7 +716,7 @@ fn start_time(cx: &Cx, t: &Tbl, run: &Run) -> R<(f64, Option<Range<usize>>)> {
 /// `session` is the length of one session, s (0 for doses); sessions of one entry
 /// must not overlap.
 fn occurrences(cx: &Cx, t: &Tbl, run: &Run, session: f64) -> R<Vec<f64>> {
-    let (at, _) = start_time(cx, t, run)?;
+    let at = start_time(cx, t, run)?;
     let every = t.get("every");
     let count = t.get("count");
     let until = t.get("until");
@@ -668,18 +734,24 @@ fn occurrences(cx: &Cx, t: &Tbl, run: &Run, session: f64) -> R<Vec<f64>> {
             }
         }
         if let Some(u) = &until {
-            return Err(cx.bad(u, ErrorKind::Conflict, "'until' needs 'every'", "'every' next to 'until'", None));
+            return Err(cx.bad(
+                u,
+                ErrorKind::Conflict,
+                "'until' needs 'every'",
+                "'every' next to 'until'",
+                None,
+            ));
         }
         return Ok(vec![at]);
     };
     let ev = cx.quantity(&every_v, &TIME)?;
-    if ev <= 0.0 {
+    if ev < SHORTEST {
         return Err(cx.bad(
             &every_v,
             ErrorKind::OutOfRange,
-            "'every' must be more than 0 s",
+            format!("'every' must be at least {}", human_time(SHORTEST)),
             "an interval such as \"8 h\"",
-            Some("more than 0 s".into()),
+            Some(format!("at least {}", human_time(SHORTEST))),
         ));
     }
     if ev < session {
@@ -731,7 +803,11 @@ fn occurrences(cx: &Cx, t: &Tbl, run: &Run, session: f64) -> R<Vec<f64>> {
         if last >= run.duration {
             let fit = ((run.duration - at) / ev).ceil().max(1.0);
             // Guard the rounding of `ceil` at exact multiples.
-            let fit = if at + (fit - 1.0) * ev >= run.duration { fit - 1.0 } else { fit };
+            let fit = if at + (fit - 1.0) * ev >= run.duration {
+                fit - 1.0
+            } else {
+                fit
+            };
             return Err(cx.bad(
                 c,
                 ErrorKind::OutsideRun,
@@ -741,7 +817,11 @@ fn occurrences(cx: &Cx, t: &Tbl, run: &Run, session: f64) -> R<Vec<f64>> {
                     human_time(run.duration)
                 ),
                 "a count that fits in the run, or 'until'",
-                Some(format!("at most {fit} from {} every {}", human_time(at), human_time(ev))),
+                Some(format!(
+                    "at most {fit} from {} every {}",
+                    human_time(at),
+                    human_time(ev)
+                )),
             ));
         }
         return Ok((0..n).map(|k| at + k as f64 * ev).collect());
@@ -753,7 +833,11 @@ fn occurrences(cx: &Cx, t: &Tbl, run: &Run, session: f64) -> R<Vec<f64>> {
                 return Err(cx.bad(
                     u,
                     ErrorKind::OutOfRange,
-                    format!("'until' ({}) is not after the start ({})", human_time(x), human_time(at)),
+                    format!(
+                        "'until' ({}) is not after the start ({})",
+                        human_time(x),
+                        human_time(at)
+                    ),
                     "a time after the first session or dose",
                     Some(format!("more than {}", human_time(at))),
                 ));
@@ -775,7 +859,7 @@ fn occurrences(cx: &Cx, t: &Tbl, run: &Run, session: f64) -> R<Vec<f64>> {
 /// Session length: `duration` or the kind's default.
 fn session_length(cx: &Cx, t: &Tbl, default: Option<f64>) -> R<f64> {
     match t.get("duration") {
-        Some(v) => cx.ranged(&v, &TIME, 0.0, false, MAX_DURATION, human_time),
+        Some(v) => cx.ranged(&v, &TIME, SHORTEST, true, MAX_DURATION, human_time),
         None => default.ok_or_else(|| {
             cx.err(
                 ErrorKind::MissingKey,
@@ -802,7 +886,9 @@ fn push_windows(s: &mut Schedule, starts: &[f64], length: f64, run: &Run, effect
 
 fn level(cx: &Cx, t: &Tbl, name: &str) -> R<f64> {
     let v = t.req(cx, name, "a contraction level such as \"50 %MVC\"")?;
-    cx.ranged(&v, &LEVEL, 0.0, false, 1.0, |x| format!("{} %MVC", num_str(100.0 * x)))
+    cx.ranged(&v, &LEVEL, 0.0, false, 1.0, |x| {
+        format!("{} %MVC", num_str(100.0 * x))
+    })
 }
 
 fn mg(x: f64) -> String {
@@ -815,16 +901,25 @@ fn mg(x: f64) -> String {
 
 /// One `[[trigger]]` or `[[arm.intervention]]` table, added to `s`.
 fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
-    let kv = t.req(cx, "kind", "the kind of intervention or trigger, e.g. \"hot_pack\"")?;
+    let kv = t.req(
+        cx,
+        "kind",
+        "the kind of intervention or trigger, e.g. \"hot_pack\"",
+    )?;
     let name = cx.string(&kv, "the kind as a string, e.g. \"hot_pack\"")?;
     let norm = name.trim().to_lowercase().replace([' ', '-'], "_");
     let Some(&(kind, canonical, _)) = KINDS
         .iter()
         .find(|(_, n, aliases)| *n == norm || aliases.contains(&norm.as_str()))
     else {
-        let hint = closest(&norm, KINDS.iter().flat_map(|(_, n, a)| std::iter::once(*n).chain(a.iter().copied())))
-            .map(|c| format!(" (did you mean '{c}'?)"))
-            .unwrap_or_default();
+        let hint = closest(
+            &norm,
+            KINDS
+                .iter()
+                .flat_map(|(_, n, a)| std::iter::once(*n).chain(a.iter().copied())),
+        )
+        .map(|c| format!(" (did you mean '{c}'?)"))
+        .unwrap_or_default();
         return Err(cx.bad(
             &kv,
             ErrorKind::UnknownKind,
@@ -866,7 +961,7 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
             push_windows(s, &starts, len, run, Effect::Stress(a));
         }
         Kind::DiscHerniation => {
-            let (at, _) = start_time(cx, t, run)?;
+            let at = start_time(cx, t, run)?;
             let rate = t.get("rate");
             let size = t.get("size");
             if rate.is_none() && size.is_none() {
@@ -887,7 +982,9 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
                 });
             }
             if let Some(v) = &rate {
-                let r = cx.ranged(v, &RATE, 0.0, false, 10.0 / DAY, |x| format!("{} 1/d", num_str(x * DAY)))?;
+                let r = cx.ranged(v, &RATE, 0.0, false, 10.0 / DAY, |x| {
+                    format!("{} 1/d", num_str(x * DAY))
+                })?;
                 let len = session_length(cx, t, Some(run.duration - at))?;
                 push_windows(s, &[at], len, run, Effect::DiscSource(r));
             } else if let Some(v) = t.get("duration") {
@@ -918,7 +1015,7 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
                 None => 3,
             };
             let hold = match t.get("hold") {
-                Some(v) => cx.ranged(&v, &TIME, 0.0, false, 10.0 * MIN, human_time)?,
+                Some(v) => cx.ranged(&v, &TIME, SHORTEST, true, 10.0 * MIN, human_time)?,
                 None => 60.0,
             };
             let rest = match t.get("rest") {
@@ -941,7 +1038,9 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
                 _ => (8.0 * HOUR, WARM_C),
             };
             let temp = match t.get("temperature") {
-                Some(v) => cx.ranged(&v, &TEMPERATURE, 0.0, true, 50.0, |x| format!("{} °C", num_str(x)))?,
+                Some(v) => cx.ranged(&v, &TEMPERATURE, 0.0, true, 50.0, |x| {
+                    format!("{} °C", num_str(x))
+                })?,
                 None => default_temp,
             };
             let len = session_length(cx, t, Some(default_len))?;
@@ -988,20 +1087,35 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
         }
         Kind::Ultrasound => {
             let intensity = match t.get("intensity") {
-                Some(v) => cx.ranged(&v, &INTENSITY, 0.0, false, 3.0, |x| format!("{} W/cm2", num_str(x)))?,
+                Some(v) => cx.ranged(&v, &INTENSITY, 0.0, false, 3.0, |x| {
+                    format!("{} W/cm2", num_str(x))
+                })?,
                 None => 1.5,
             };
             let frequency = match t.get("frequency") {
-                Some(v) => cx.ranged(&v, &FREQUENCY, 1.0, true, 3.0, |x| format!("{} MHz", num_str(x)))?,
+                Some(v) => cx.ranged(&v, &FREQUENCY, 1.0, true, 3.0, |x| {
+                    format!("{} MHz", num_str(x))
+                })?,
                 None => 3.0,
             };
             let len = session_length(cx, t, Some(5.0 * MIN))?;
             let starts = occurrences(cx, t, run, len)?;
-            push_windows(s, &starts, len, run, Effect::Ultrasound { intensity, frequency });
+            push_windows(
+                s,
+                &starts,
+                len,
+                run,
+                Effect::Ultrasound {
+                    intensity,
+                    frequency,
+                },
+            );
         }
         Kind::Cuff => {
             let v = t.req(cx, "pressure", "a cuff pressure such as \"200 mmHg\"")?;
-            let p = cx.ranged(&v, &PRESSURE, 0.0, false, 300.0, |x| format!("{} mmHg", num_str(x)))?;
+            let p = cx.ranged(&v, &PRESSURE, 0.0, false, 300.0, |x| {
+                format!("{} mmHg", num_str(x))
+            })?;
             let len = session_length(cx, t, None)?;
             let starts = occurrences(cx, t, run, len)?;
             push_windows(s, &starts, len, run, Effect::Cuff(p));
@@ -1014,7 +1128,7 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
 /// A daily pattern (early movement): activity `activity` between clock times `from`
 /// and `to` every day, from `at` (default 0) until `until` (default: end of run).
 fn daily(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
-    let (at, _) = start_time(cx, t, run)?;
+    let at = start_time(cx, t, run)?;
     let until = match t.get("until") {
         Some(u) => {
             let x = cx.quantity(&u, &TIME)?;
@@ -1022,7 +1136,11 @@ fn daily(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
                 return Err(cx.bad(
                     &u,
                     ErrorKind::OutOfRange,
-                    format!("'until' ({}) is not after the start ({})", human_time(x), human_time(at)),
+                    format!(
+                        "'until' ({}) is not after the start ({})",
+                        human_time(x),
+                        human_time(at)
+                    ),
                     "a time after the start",
                     Some(format!("more than {}", human_time(at))),
                 ));
@@ -1055,7 +1173,11 @@ fn daily(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
         Some(v) => cx.fraction(&v, "an activity level", 0.0, true, 1.0)?,
         None => 0.3,
     };
-    let length = if to > from { to - from } else { to + DAY - from };
+    let length = if to > from {
+        to - from
+    } else {
+        to + DAY - from
+    };
     // Day j's window starts at clock j·DAY + from, i.e. run time j·DAY + from − clock0.
     let first_day = ((at + run.clock0 - from - length) / DAY).floor() as i64;
     let last_day = ((until + run.clock0 - from) / DAY).ceil() as i64;
@@ -1111,13 +1233,13 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
     // Run length and settling.
     let dv = root.req(&cx, "duration", "the length of the run, such as \"7 d\"")?;
     let duration = cx.quantity(&dv, &TIME)?;
-    if duration <= 0.0 {
+    if duration < 1.0 {
         return Err(cx.bad(
             &dv,
             ErrorKind::OutOfRange,
-            "the run must last more than 0 s",
+            "the run must last at least 1 s",
             "the length of the run, such as \"7 d\"",
-            Some("more than 0 s, at most 1 y (365.25 d)".into()),
+            Some("at least 1 s, at most 1 y (365.25 d)".into()),
         ));
     }
     if duration > MAX_DURATION {
@@ -1126,7 +1248,7 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
             ErrorKind::Horizon,
             format!("a run of {} is longer than one year", human_time(duration)),
             "the length of the run, such as \"7 d\"",
-            Some("more than 0 s, at most 1 y (365.25 d)".into()),
+            Some("at least 1 s, at most 1 y (365.25 d)".into()),
         ));
     }
     let settle = match root.get("settle") {
@@ -1145,7 +1267,10 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
                 return Err(cx.bad(
                     &v,
                     ErrorKind::Horizon,
-                    format!("a settling period of {} is longer than one year", human_time(x)),
+                    format!(
+                        "a settling period of {} is longer than one year",
+                        human_time(x)
+                    ),
                     "a settling period such as \"12 h\"",
                     Some("0 s to 1 y".into()),
                 ));
@@ -1161,11 +1286,21 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
     let run = Run { duration, clock0 };
 
     // The patient.
-    let mv = root.req(&cx, "model", "a [model] table with the parameter set, e.g. set = \"acute_injury\"")?;
+    let mv = root.req(
+        &cx,
+        "model",
+        "a [model] table with the parameter set, e.g. set = \"acute_injury\"",
+    )?;
     let model_t = cx.table(&mv, "[model]", "a [model] table")?;
     model_t.check(&cx, &["set", "overrides"])?;
-    let sv = model_t.req(&cx, "set", "the name of a parameter set, e.g. \"acute_injury\"")?;
-    let set_name = cx.string(&sv, "the name of a parameter set as a string")?.to_string();
+    let sv = model_t.req(
+        &cx,
+        "set",
+        "the name of a parameter set, e.g. \"acute_injury\"",
+    )?;
+    let set_name = cx
+        .string(&sv, "the name of a parameter set as a string")?
+        .to_string();
     let mut set = ParamSet::embedded(&set_name).map_err(|e| match e {
         ParamError::UnknownSet { available, .. } => cx.bad(
             &sv,
@@ -1177,7 +1312,11 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
         other => cx.bad(&sv, ErrorKind::UnknownSet, other.to_string(), "", None),
     })?;
     if let Some(ov) = model_t.get("overrides") {
-        let ot = cx.table(&ov, "[model.overrides]", "a [model.overrides] table of parameter = value")?;
+        let ot = cx.table(
+            &ov,
+            "[model.overrides]",
+            "a [model.overrides] table of parameter = value",
+        )?;
         for (k, v) in ot.entries() {
             let pname: &str = k.get_ref();
             let val = Val {
@@ -1188,7 +1327,9 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
             override_param(&cx, &mut set, pname, k.span(), &val)?;
         }
     }
-    let params = set.to_params().map_err(|e| cx.bad(&sv, ErrorKind::OutOfRange, e.to_string(), "", None))?;
+    let params = set
+        .to_params()
+        .map_err(|e| cx.bad(&sv, ErrorKind::OutOfRange, e.to_string(), "", None))?;
     let model = Model::new(params);
 
     // Output.
@@ -1265,7 +1406,7 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
             solver.rtol = cx.fraction(&v, "a relative tolerance", 1e-12, true, 1e-2)?;
         }
         if let Some(v) = st.get("max_step") {
-            solver.max_step = cx.ranged(&v, &TIME, 0.0, false, MAX_DURATION, human_time)?;
+            solver.max_step = cx.ranged(&v, &TIME, SHORTEST, true, MAX_DURATION, human_time)?;
         }
     }
 
@@ -1306,9 +1447,18 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
     for at in &arm_tables {
         at.check(&cx, &["name", "intervention"])?;
         let nv = at.req(&cx, "name", "the arm's name, e.g. \"no treatment\"")?;
-        let arm_name = cx.string(&nv, "the arm's name as a string")?.trim().to_string();
+        let arm_name = cx
+            .string(&nv, "the arm's name as a string")?
+            .trim()
+            .to_string();
         if arm_name.is_empty() {
-            return Err(cx.bad(&nv, ErrorKind::OutOfRange, "the arm name is empty", "a non-empty name", None));
+            return Err(cx.bad(
+                &nv,
+                ErrorKind::OutOfRange,
+                "the arm name is empty",
+                "a non-empty name",
+                None,
+            ));
         }
         if arms.iter().any(|a| a.name == arm_name) {
             return Err(cx.bad(
@@ -1321,7 +1471,11 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
         }
         let mut schedule = triggers.clone();
         if let Some(iv) = at.get("intervention") {
-            for it in cx.tables(&iv, "intervention", "an array of tables: write [[arm.intervention]]")? {
+            for it in cx.tables(
+                &iv,
+                "intervention",
+                "an array of tables: write [[arm.intervention]]",
+            )? {
                 entry(&cx, &it, &run, &mut schedule)?;
                 let n = schedule.windows.len() + schedule.events.len();
                 if n > MAX_SCHEDULED {
@@ -1359,7 +1513,13 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
 
 /// Apply one `[model.overrides]` entry: a plain number in the set's unit, or a string
 /// "value unit".
-fn override_param(cx: &Cx, set: &mut ParamSet, name: &str, key_span: Range<usize>, v: &Val) -> R<()> {
+fn override_param(
+    cx: &Cx,
+    set: &mut ParamSet,
+    name: &str,
+    key_span: Range<usize>,
+    v: &Val,
+) -> R<()> {
     let Some(info) = set.entries.get(name).cloned() else {
         let close = closest(name, Params::NAMES.iter().map(|(n, _)| *n))
             .map(|c| format!(" (did you mean '{c}'?)"))
@@ -1373,7 +1533,10 @@ fn override_param(cx: &Cx, set: &mut ParamSet, name: &str, key_span: Range<usize
             Some("the parameters listed in docs/model.md and models/healthy.toml".into()),
         ));
     };
-    let expected = format!("a number in {} or a string with a unit, such as \"{} {}\"", info.unit, info.value, info.unit);
+    let expected = format!(
+        "a number in {} or a string with a unit, such as \"{} {}\"",
+        info.unit, info.value, info.unit
+    );
     let (value, unit) = match v.v {
         DeValue::String(s) => {
             let parsed = if unit_text_is_sane(s) {
@@ -1394,23 +1557,46 @@ fn override_param(cx: &Cx, set: &mut ParamSet, name: &str, key_span: Range<usize
                     UnitError::Unknown { token, .. } => format!("unknown unit '{token}'"),
                     other => other.to_string(),
                 };
-                cx.bad(v, kind, msg, expected.clone(), Some(format!("units of the same kind as {}", info.unit)))
+                cx.bad(
+                    v,
+                    kind,
+                    msg,
+                    expected.clone(),
+                    Some(format!("units of the same kind as {}", info.unit)),
+                )
             })?;
             (q.value, Some(q.unit))
         }
         _ => (cx.number(v, &expected)?, None),
     };
-    set.set_value(name, value, unit.as_deref(), "scenario override").map_err(|e| match e {
-        ParamError::Unit { .. } => cx.bad(
-            v,
-            ErrorKind::WrongUnit,
-            format!("'{}' does not measure the same thing as {}", unit.clone().unwrap_or_default(), info.unit),
-            expected.clone(),
-            Some(format!("units of the same kind as {}", info.unit)),
-        ),
-        ParamError::NotFinite { .. } => cx.bad(v, ErrorKind::NotFinite, "not a finite number", expected.clone(), None),
-        other => cx.bad(v, ErrorKind::OutOfRange, other.to_string(), expected.clone(), None),
-    })?;
+    set.set_value(name, value, unit.as_deref(), "scenario override")
+        .map_err(|e| match e {
+            ParamError::Unit { .. } => cx.bad(
+                v,
+                ErrorKind::WrongUnit,
+                format!(
+                    "'{}' does not measure the same thing as {}",
+                    unit.clone().unwrap_or_default(),
+                    info.unit
+                ),
+                expected.clone(),
+                Some(format!("units of the same kind as {}", info.unit)),
+            ),
+            ParamError::NotFinite { .. } => cx.bad(
+                v,
+                ErrorKind::NotFinite,
+                "not a finite number",
+                expected.clone(),
+                None,
+            ),
+            other => cx.bad(
+                v,
+                ErrorKind::OutOfRange,
+                other.to_string(),
+                expected.clone(),
+                None,
+            ),
+        })?;
     let new = set.entries.get(name).map_or(value, |p| p.value);
     if new < 0.0 && info.range[0] >= 0.0 {
         return Err(cx.bad(
@@ -1424,8 +1610,26 @@ fn override_param(cx: &Cx, set: &mut ParamSet, name: &str, key_span: Range<usize
             )),
         ));
     }
+    if new == 0.0 && info.range[0] > 0.0 {
+        return Err(cx.bad(
+            v,
+            ErrorKind::OutOfRange,
+            format!("{name} must be more than 0"),
+            expected,
+            Some(format!(
+                "more than 0 {}; documented plausible range {}–{} {}",
+                info.unit, info.range[0], info.range[1], info.unit
+            )),
+        ));
+    }
     if !new.is_finite() {
-        return Err(cx.bad(v, ErrorKind::NotFinite, "not a finite number after conversion", expected, None));
+        return Err(cx.bad(
+            v,
+            ErrorKind::NotFinite,
+            "not a finite number after conversion",
+            expected,
+            None,
+        ));
     }
     Ok(())
 }
@@ -1452,10 +1656,4 @@ pub fn default_time_unit(duration: f64) -> String {
         "d"
     };
     u.to_string()
-}
-
-/// Convert a value in `unit` (a unit string as in [`Unit::parse`]) to seconds; for
-/// callers that show schedules in a scenario's time unit.
-pub fn seconds_per(unit: &str) -> Option<f64> {
-    Unit::parse(unit).ok().filter(|u| u.dim == crate::units::Dimension::TIME).map(|u| u.factor)
 }

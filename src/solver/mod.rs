@@ -104,7 +104,9 @@ impl std::ops::AddAssign for Stats {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SolverError {
     /// The step size fell below what floating point can resolve.
-    #[error("step size underflow at t = {t}: the problem may be ill-posed or the tolerances too tight")]
+    #[error(
+        "step size underflow at t = {t}: the problem may be ill-posed or the tolerances too tight"
+    )]
     StepSizeUnderflow {
         /// Time reached.
         t: f64,
