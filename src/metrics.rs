@@ -21,8 +21,10 @@
 //!   < `recovered_pain_nrs` (1 NRS) *and* contraction < `recovered_contraction`
 //!   (5 %MVC) hold together without interruption for `recovery_hold_s` (1 h), or —
 //!   if that is `None` — until the end of the run.
-//! - **ischemic minutes**: time with perfusion fraction g < `ischemia_perfusion`
-//!   (0.5), g from [`Model::algebraic`] with the drivers in force at each sample.
+//! - **ischemic minutes**: time with tissue oxygenation O < `ischemia_oxygenation`
+//!   (0.5 of rest): oxygen supply short of demand, whether flow is cut by pressure
+//!   or outrun by the demand of a sustained contraction. The lowest perfusion
+//!   fraction g ([`Model::algebraic`] with the drivers in force) is reported too.
 //! - **spasm minutes**: time with contraction a > `spasm_contraction` (10 %MVC).
 //! - **spasm episodes / relapses**: intervals of spasm, merged when separated by less
 //!   than `min_remission_s` (1 h) out of spasm; relapses = episodes − 1 (re-entries
@@ -50,8 +52,8 @@ pub struct MetricThresholds {
     pub recovered_contraction: f64,
     /// Recovery must hold this long, s (default 3600); `None` = to the end of the run.
     pub recovery_hold_s: Option<f64>,
-    /// Ischemia: perfusion fraction g below this, 1 (default 0.5).
-    pub ischemia_perfusion: f64,
+    /// Ischemia: tissue oxygenation O below this, fraction of rest (default 0.5).
+    pub ischemia_oxygenation: f64,
     /// Spasm: contraction above this, fraction of MVC (default 0.10 = 10 %MVC).
     pub spasm_contraction: f64,
     /// Spasm intervals closer than this are one episode, s (default 3600).
@@ -66,7 +68,7 @@ impl Default for MetricThresholds {
             recovered_pain_nrs: 1.0,
             recovered_contraction: 0.05,
             recovery_hold_s: Some(HOUR),
-            ischemia_perfusion: 0.5,
+            ischemia_oxygenation: 0.5,
             spasm_contraction: 0.10,
             min_remission_s: HOUR,
         }
@@ -98,7 +100,7 @@ pub struct Endpoints {
     pub peak_contraction_pct_mvc: f64,
     /// Lowest perfusion fraction g, 1.
     pub min_perfusion: f64,
-    /// Time with perfusion g below the ischemia threshold, min.
+    /// Time with oxygenation O below the ischemia threshold, min.
     pub ischemic_min: f64,
     /// Time with contraction above the spasm threshold, min.
     pub spasm_min: f64,
@@ -228,6 +230,7 @@ pub fn endpoints(model: &Model, tr: &Trajectory, th: &MetricThresholds) -> Endpo
     let t = &tr.times;
     let pain = tr.series(idx::P);
     let a = tr.series(idx::A);
+    let oxygen = tr.series(idx::O);
     let mut m = model.clone();
     let mut g = Vec::with_capacity(t.len());
     let mut conc = [
@@ -305,7 +308,7 @@ pub fn endpoints(model: &Model, tr: &Trajectory, th: &MetricThresholds) -> Endpo
         time_to_recovery_h: recovery.map(to_h),
         peak_contraction_pct_mvc: 100.0 * max_of(&a),
         min_perfusion: g.iter().copied().fold(f64::INFINITY, f64::min).min(1.0),
-        ischemic_min: total(&intervals_below(t, &g, th.ischemia_perfusion)) / MINUTE,
+        ischemic_min: total(&intervals_below(t, &oxygen, th.ischemia_oxygenation)) / MINUTE,
         spasm_min: total(&spasm) / MINUTE,
         spasm_episodes: episodes,
         relapses: episodes.saturating_sub(1),
@@ -455,14 +458,17 @@ mod tests {
     }
 
     #[test]
-    fn ischemia_from_perfusion_and_drug_auc() {
-        // Cuff at arterial pressure for [2, 4] h occludes completely (g = 0).
+    fn ischemia_from_oxygenation_perfusion_and_drug_auc() {
+        // Cuff at arterial pressure for [2, 4] h occludes completely (g = 0) and
+        // oxygenation falls to 0.2 of rest.
         let (mut m, mut tr) = synth(0.25, 8.0 * 24.0, |_| (0.0, 0.01));
         let p_art = m.p.p_art;
         for (k, &ts) in tr.times.iter().enumerate() {
-            if (2.0 * HOUR..=4.0 * HOUR).contains(&ts) {
+            let inside = (2.0 * HOUR..=4.0 * HOUR).contains(&ts);
+            if inside {
                 tr.drivers[k].cuff_pressure = p_art + 50.0;
             }
+            tr.states[k][idx::O] = if inside { 0.2 } else { 1.0 };
         }
         // Ibuprofen amount such that concentration is 10 mg/L over [0, 24] h, then 0
         // (ramp down over one sample).
@@ -472,10 +478,9 @@ mod tests {
         }
         m.drivers = Drivers::default();
         let e = endpoints(&m, &tr, &MetricThresholds::default());
-        // Occluded on [2, 4] h; g ramps from its resting value to 0 over one 15-min
-        // sample each side, crossing 0.5 at fraction f of the way.
-        let g_rest = m.algebraic(&tr.states[0].data.0[0]).g;
-        let f = (g_rest - 0.5) / g_rest;
+        // Hypoxic on [2, 4] h; O ramps from 1 to 0.2 over one 15-min sample each
+        // side, crossing 0.5 at fraction f = 0.5/0.8 of the way.
+        let f = (1.0 - 0.5) / (1.0 - 0.2);
         let expect = 120.0 + 2.0 * 15.0 * (1.0 - f);
         assert!(
             close(e.ischemic_min, expect),
