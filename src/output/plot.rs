@@ -104,6 +104,8 @@ struct Band {
 #[derive(Debug, Clone)]
 struct Figure {
     title: String,
+    /// Scenario description, word-wrapped under the title.
+    subtitle: String,
     time_unit: String,
     x_range: (f64, f64),
     arms: Vec<String>,
@@ -258,13 +260,9 @@ impl Figure {
             })
             .collect();
 
-        let title = if scenario.description.trim().is_empty() {
-            scenario.name.clone()
-        } else {
-            format!("{}: {}", scenario.name, scenario.description.trim())
-        };
         Ok(Self {
-            title,
+            title: scenario.name.clone(),
+            subtitle: scenario.description.trim().to_string(),
             time_unit: scenario.time_unit.clone(),
             x_range: (t_min, t_max),
             arms: results.iter().map(|r| r.name.clone()).collect(),
@@ -425,7 +423,33 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
         title = title.chars().take(n - 4).collect::<String>() + "…";
     }
     root.draw(&Text::new(title, (left, y), title_style.clone()))?;
-    y += 40;
+    y += 34;
+    // Description: word-wrapped to the figure width, at most three lines.
+    let sub_style = grey_text(17.0);
+    let mut line = String::new();
+    let mut lines = Vec::new();
+    for word in fig.subtitle.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty()
+            && root.estimate_text_size(&candidate, &sub_style)?.0 as i32 > w - 2 * left
+        {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    for l in lines.into_iter().take(3) {
+        root.draw(&Text::new(l, (left, y), sub_style.clone()))?;
+        y += 24;
+    }
+    y += 10;
 
     let legend_style = text(18.0);
     let legend_mid = legend_style.pos(Pos::new(HPos::Left, VPos::Center));
