@@ -4,45 +4,15 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use spasm::schedule::{Drug, Effect, Impulse, Schedule};
 use spasm::simulate::{grid, simulate, SolverConfig};
 use spasm::solver::OdeSystem;
-use spasm::validate::{effort, rested, TREATMENT_START};
+use spasm::validate::{effort, rested, treated_episode};
 
-const HOUR: f64 = 3600.0;
 const DAY: f64 = 86400.0;
-
-fn schedule() -> Schedule {
-    let mut s = effort()
-        .repeat_event(
-            TREATMENT_START,
-            8.0 * HOUR,
-            42,
-            Impulse::Dose(Drug::Ibuprofen, 400.0),
-        )
-        .repeat_event(
-            TREATMENT_START,
-            8.0 * HOUR,
-            42,
-            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
-        );
-    s.windows.extend(
-        Schedule::default()
-            .repeat_window(
-                TREATMENT_START,
-                20.0 * 60.0,
-                DAY,
-                14,
-                Effect::SkinHeat(43.0),
-            )
-            .windows,
-    );
-    s
-}
 
 fn benches(c: &mut Criterion) {
     let (m, y) = rested("acute_injury").expect("embedded set");
-    let s = schedule();
+    let s = treated_episode(14);
     let t_end = 14.0 * DAY;
     let samples = grid(t_end, 600.0);
     let cfg = SolverConfig::default();

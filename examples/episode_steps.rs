@@ -1,31 +1,18 @@
 //! Library API example: settle the acute-injury patient, tip it into spasm with an
-//! effort, treat with ibuprofen + cyclobenzaprine for 14 days, and report the solver
+//! effort, treat with ibuprofen + cyclobenzaprine and a daily hot pack for 14 days, and report the solver
 //! work and the pain at the end.
 //!
 //! Run: `cargo run --release --example episode_steps`
 
 use spasm::model::idx;
-use spasm::schedule::{Drug, Impulse};
 use spasm::simulate::{grid, simulate, SolverConfig};
-use spasm::validate::{effort, rested, TREATMENT_START};
+use spasm::validate::{rested, treated_episode};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (model, y0) = rested("acute_injury")?;
     let hour = 3600.0;
     let t_end = 14.0 * 24.0 * hour;
-    let schedule = effort()
-        .repeat_event(
-            TREATMENT_START,
-            8.0 * hour,
-            42,
-            Impulse::Dose(Drug::Ibuprofen, 400.0),
-        )
-        .repeat_event(
-            TREATMENT_START,
-            8.0 * hour,
-            42,
-            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
-        );
+    let schedule = treated_episode(14);
     let tr = simulate(
         &model,
         &y0,

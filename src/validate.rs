@@ -572,6 +572,34 @@ pub fn effort() -> Schedule {
     Schedule::default().window(0.0, 2.0 * MIN, Effect::Voluntary(0.5))
 }
 
+/// A realistically treated episode of `days` days (bench, long-run tests, examples):
+/// the effort, then ibuprofen 400 mg and cyclobenzaprine 5 mg every 8 h and a daily
+/// 20 min hot pack from [`TREATMENT_START`].
+pub fn treated_episode(days: usize) -> Schedule {
+    let doses = 3 * days;
+    let mut s = effort()
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * HOUR,
+            doses,
+            Impulse::Dose(Drug::Ibuprofen, 400.0),
+        )
+        .repeat_event(
+            TREATMENT_START,
+            8.0 * HOUR,
+            doses,
+            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
+        );
+    for d in 0..days {
+        s = s.window(
+            TREATMENT_START + d as f64 * DAY,
+            20.0 * MIN,
+            Effect::SkinHeat(HOT_PACK_C),
+        );
+    }
+    s
+}
+
 /// Target 8: monostable healthy, hysteresis when injured, pain adaptation.
 pub fn target8() -> R<Vec<Check>> {
     let src = "Johansson & Sojka 1991; Lund 1991; Graven-Nielsen 2008";

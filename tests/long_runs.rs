@@ -1,40 +1,11 @@
 //! Whole-episode runs: step counts and solver agreement (issue "core simulator").
 
 use spasm::model::idx;
-use spasm::schedule::{Drug, Impulse, Schedule};
 use spasm::simulate::{grid, simulate, SolverConfig, SolverKind};
-use spasm::validate::{effort, rested, TREATMENT_START};
+use spasm::validate::{effort, rested, treated_episode};
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86400.0;
-
-fn realistic_drug_schedule() -> Schedule {
-    let mut s = effort()
-        .repeat_event(
-            TREATMENT_START,
-            8.0 * HOUR,
-            42,
-            Impulse::Dose(Drug::Ibuprofen, 400.0),
-        )
-        .repeat_event(
-            TREATMENT_START,
-            8.0 * HOUR,
-            42,
-            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
-        );
-    s.windows.extend(
-        Schedule::default()
-            .repeat_window(
-                TREATMENT_START,
-                1200.0,
-                DAY,
-                14,
-                spasm::schedule::Effect::SkinHeat(43.0),
-            )
-            .windows,
-    );
-    s
-}
 
 #[test]
 fn fourteen_day_acute_injury_run_takes_fewer_than_2000_accepted_steps() {
@@ -43,7 +14,7 @@ fn fourteen_day_acute_injury_run_takes_fewer_than_2000_accepted_steps() {
     let tr = simulate(
         &m,
         &y,
-        &realistic_drug_schedule(),
+        &treated_episode(14),
         t_end,
         &grid(t_end, 600.0),
         &SolverConfig::default(),

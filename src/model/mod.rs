@@ -321,8 +321,8 @@ impl Model {
         dy[idx::A] = (u * cap - a) / p.tau_a;
         dy[idx::CAP] = (one - cap) * al.g * p.recovery_rate
             - (a * p.fatigue_rate + p.es_fatigue_rate * dr.es_activation) * cap;
-        let n_met_unblocked_gamma = al.n_met * p.w1 + gamma * p.w2;
-        dy[idx::GAMMA] = (hill(n_met_unblocked_gamma, p.k_gamma, p.h_gamma) - gamma) / p.tau_gamma;
+        let gamma_input = al.n_met * p.w1 + gamma * p.w2;
+        dy[idx::GAMMA] = (hill(gamma_input, p.k_gamma, p.h_gamma) - gamma) / p.tau_gamma;
         dy[idx::O] = al.q * (D::from(self.o_art) - o) * p.k_supply
             - al.demand * o / (o + p.k_c) * (p.consumption_ratio * p.k_supply);
         dy[idx::M] = al.demand * al.phi * p.beta0 + al.a_tot * p.beta1 - al.q * m / p.tau_w;
