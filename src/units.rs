@@ -9,8 +9,8 @@
 use std::fmt;
 
 /// Base dimensions, in this order: time, mass, volume, molar concentration,
-/// pressure, temperature, acoustic intensity, frequency-free (kept for clarity).
-const BASES: usize = 7;
+/// pressure, temperature, power, length.
+const BASES: usize = 8;
 
 /// A dimension vector (integer exponents of the base dimensions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,15 +20,19 @@ impl Dimension {
     /// Dimensionless.
     pub const NONE: Dimension = Dimension([0; BASES]);
     /// Time (canonical unit: s).
-    pub const TIME: Dimension = Dimension([1, 0, 0, 0, 0, 0, 0]);
+    pub const TIME: Dimension = Dimension([1, 0, 0, 0, 0, 0, 0, 0]);
     /// Mass (canonical unit: mg).
-    pub const MASS: Dimension = Dimension([0, 1, 0, 0, 0, 0, 0]);
+    pub const MASS: Dimension = Dimension([0, 1, 0, 0, 0, 0, 0, 0]);
     /// Temperature (canonical unit: °C).
-    pub const TEMPERATURE: Dimension = Dimension([0, 0, 0, 0, 0, 1, 0]);
+    pub const TEMPERATURE: Dimension = Dimension([0, 0, 0, 0, 0, 1, 0, 0]);
     /// Pressure (canonical unit: mmHg).
-    pub const PRESSURE: Dimension = Dimension([0, 0, 0, 0, 1, 0, 0]);
+    pub const PRESSURE: Dimension = Dimension([0, 0, 0, 0, 1, 0, 0, 0]);
     /// Acoustic intensity (canonical unit: W/cm²).
-    pub const INTENSITY: Dimension = Dimension([0, 0, 0, 0, 0, 0, 1]);
+    pub const INTENSITY: Dimension = Dimension([0, 0, 0, 0, 0, 0, 1, -2]);
+    /// Power (canonical unit: W).
+    pub const POWER: Dimension = Dimension([0, 0, 0, 0, 0, 0, 1, 0]);
+    /// Area (canonical unit: cm²).
+    pub const AREA: Dimension = Dimension([0, 0, 0, 0, 0, 0, 0, 2]);
 
     fn add(self, o: Dimension, sign: i8) -> Dimension {
         let mut d = self.0;
@@ -98,19 +102,21 @@ const TABLE: &[(&str, Dimension, f64)] = &[
     ("d", Dimension::TIME, 86400.0),
     ("wk", Dimension::TIME, 604800.0),
     ("y", Dimension::TIME, 365.25 * 86400.0),
-    ("MHz", Dimension([-1, 0, 0, 0, 0, 0, 0]), 1e6),
+    ("MHz", Dimension([-1, 0, 0, 0, 0, 0, 0, 0]), 1e6),
     ("mg", Dimension::MASS, 1.0),
     ("g", Dimension::MASS, 1e3),
     ("ug", Dimension::MASS, 1e-3),
     ("µg", Dimension::MASS, 1e-3),
     ("ng", Dimension::MASS, 1e-6),
-    ("L", Dimension([0, 0, 1, 0, 0, 0, 0]), 1.0),
-    ("mL", Dimension([0, 0, 1, 0, 0, 0, 0]), 1e-3),
-    ("mM", Dimension([0, 0, 0, 1, 0, 0, 0]), 1.0),
+    ("L", Dimension([0, 0, 1, 0, 0, 0, 0, 0]), 1.0),
+    ("mL", Dimension([0, 0, 1, 0, 0, 0, 0, 0]), 1e-3),
+    ("mM", Dimension([0, 0, 0, 1, 0, 0, 0, 0]), 1.0),
     ("mmHg", Dimension::PRESSURE, 1.0),
     ("°C", Dimension::TEMPERATURE, 1.0),
     ("degC", Dimension::TEMPERATURE, 1.0),
     ("C", Dimension::TEMPERATURE, 1.0),
+    ("W", Dimension::POWER, 1.0),
+    ("cm2", Dimension::AREA, 1.0),
     ("W/cm2", Dimension::INTENSITY, 1.0),
     ("W/cm²", Dimension::INTENSITY, 1.0),
 ];
@@ -275,6 +281,14 @@ mod tests {
         assert!((Unit::convert(1.0, "ng/mL", "mg/L").unwrap() - 1e-3).abs() < 1e-18);
         assert!((Unit::convert(50.0, "%MVC", "MVC").unwrap() - 0.5).abs() < 1e-15);
         assert!((Unit::convert(3.0, "s^-1", "1/min").unwrap() - 180.0).abs() < 1e-12);
+        // Per-intensity and per-concentration rates.
+        let per_intensity = Unit::parse("°C·cm2/W/s").unwrap();
+        let intensity = Unit::parse("W/cm2").unwrap();
+        assert_eq!(
+            per_intensity.dim.add(intensity.dim, 1),
+            Unit::parse("°C/s").unwrap().dim
+        );
+        assert!((Unit::convert(3600.0, "1/mM/h", "1/mM/s").unwrap() - 1.0).abs() < 1e-12);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! keep the CSV name: `a_tot`, `p_im`, `g`, `Q`, `K`, `phi`, `n`, `spindle`, `relax`,
 //! `cox`, `c_ibu`, `c_cbz`, `c_tiz`).
 
-use super::math::{exp, id, ln, num, piecewise, pow, rel, Expr, Rel};
+use super::math::{exp, id, ln, num, piecewise, pow, qty, rel, Expr, Rel};
 use crate::model::{Drivers, NS, STATE_NAMES};
 
 /// One defined quantity: identifier, canonical unit, meaning, defining expression.
@@ -120,7 +120,10 @@ pub fn softplus(x: Expr, w: Expr) -> Expr {
     piecewise(
         vec![
             (x, rel(Rel::Gt, z.clone(), num(30.0))),
-            (exp(z.clone()) * w.clone(), rel(Rel::Lt, z.clone(), num(-30.0))),
+            (
+                exp(z.clone()) * w.clone(),
+                rel(Rel::Lt, z.clone(), num(-30.0)),
+            ),
         ],
         ln(num(1.0) + exp(z)) * w,
     )
@@ -137,11 +140,11 @@ pub fn smoothstep(x: Expr) -> Expr {
     )
 }
 
-/// Hill function `x^h/(x^h + k^h)`, 0 for x ≤ 0.
-pub fn hill(x: Expr, k: Expr, h: Expr) -> Expr {
+/// Hill function `x^h/(x^h + k^h)`, 0 for x ≤ 0; `unit` is the SBML unit id of x.
+pub fn hill(x: Expr, k: Expr, h: Expr, unit: &'static str) -> Expr {
     let xh = pow(x.clone(), h.clone());
     piecewise(
-        vec![(num(0.0), rel(Rel::Leq, x, num(0.0)))],
+        vec![(num(0.0), rel(Rel::Leq, x, qty(0.0, unit)))],
         xh.clone() / (xh + pow(k, h)),
     )
 }
@@ -166,8 +169,7 @@ pub fn equations() -> Equations {
             "o_art",
             "1",
             "arterial oxygen level that makes O = 1 at rest",
-            one()
-                + i("consumption_ratio") * (i("d0") + i("d1") * i("u0")) / (one() + i("k_c")),
+            one() + i("consumption_ratio") * (i("d0") + i("d1") * i("u0")) / (one() + i("k_c")),
         ),
         def(
             "k_13",
@@ -230,7 +232,9 @@ pub fn equations() -> Equations {
         "1",
         "vasodilation factor (metabolic and thermal)",
         (one() + i("M") * i("M") * i("v_max") / (i("M") * i("M") + i("k_v") * i("k_v")))
-            * exp((i("T_mean") - i("t_ref")) * (c(std::f64::consts::LN_2) / i("flow_doubling_temp"))),
+            * exp(
+                (i("T_mean") - i("t_ref")) * (c(std::f64::consts::LN_2) / i("flow_doubling_temp"))
+            ),
     );
     push(
         "Q",
@@ -272,7 +276,7 @@ pub fn equations() -> Equations {
         "n_met",
         "1",
         "metabolite nociception after block",
-        hill(i("M"), i("K_eff"), i("h_n"))
+        hill(i("M"), i("K_eff"), i("h_n"), "mM")
             * (i("phi") * (one() - i("eps_met")) + i("eps_met"))
             * i("block"),
     );
@@ -298,13 +302,13 @@ pub fn equations() -> Equations {
         "c_cbz",
         "ng/mL",
         "cyclobenzaprine plasma concentration",
-        i("cbz_central") / i("cbz_v") * c(1000.0),
+        i("cbz_central") / i("cbz_v") * qty(1000.0, "ng_per_mL_per_mg_per_L"),
     );
     push(
         "c_tiz",
         "ng/mL",
         "tizanidine plasma concentration",
-        i("tiz_central") / i("tiz_v") * c(1000.0),
+        i("tiz_central") / i("tiz_v") * qty(1000.0, "ng_per_mL_per_mg_per_L"),
     );
     push(
         "cox",
@@ -316,7 +320,8 @@ pub fn equations() -> Equations {
         "r",
         "1",
         "relaxant occupancy ratio C_cbz/cbz_ec50 + C_tiz/tiz_ec50",
-        i("cbz_central") / i("cbz_v") / i("cbz_ec50") + i("tiz_central") / i("tiz_v") / i("tiz_ec50"),
+        i("cbz_central") / i("cbz_v") / i("cbz_ec50")
+            + i("tiz_central") / i("tiz_v") / i("tiz_ec50"),
     );
     push(
         "relax",
@@ -329,7 +334,7 @@ pub fn equations() -> Equations {
         "°C",
         "smooth positive part of tissue warming above rest",
         softplus(i("T_mean") - i("t_ref"), i("heat_softness"))
-            - softplus(c(0.0), i("heat_softness")),
+            - softplus(qty(0.0, "degC"), i("heat_softness")),
     );
     push(
         "spindle",
@@ -363,10 +368,7 @@ pub fn equations() -> Equations {
         piecewise(
             vec![(
                 i("u_refl")
-                    + softplus(
-                        i("voluntary") / i("cap") - i("u_refl"),
-                        i("drive_softness"),
-                    ),
+                    + softplus(i("voluntary") / i("cap") - i("u_refl"), i("drive_softness")),
                 rel(Rel::Gt, i("voluntary"), c(0.0)),
             )],
             i("u_refl"),
@@ -376,7 +378,11 @@ pub fn equations() -> Equations {
         "u_sat",
         "MVC",
         "drive after the smooth positive part and saturation at 1",
-        one() - softplus(one() - softplus(i("u"), i("drive_softness")), i("drive_softness")),
+        one()
+            - softplus(
+                one() - softplus(i("u"), i("drive_softness")),
+                i("drive_softness"),
+            ),
     );
     push(
         "gate",
@@ -388,8 +394,7 @@ pub fn equations() -> Equations {
         "pain_target",
         "NRS",
         "pain level P relaxes to",
-        (one() - exp(-(i("n") * (one() + i("Z") * i("c_z")) * i("kappa"))))
-            * (c(10.0) * i("gate")),
+        (one() - exp(-(i("n") * (one() + i("Z") * i("c_z")) * i("kappa")))) * (c(10.0) * i("gate")),
     );
     push(
         "T_s",
@@ -406,8 +411,14 @@ pub fn equations() -> Equations {
         "ultrasound frequency clamped to 1-3 MHz",
         piecewise(
             vec![
-                (c(1.0), rel(Rel::Lt, i("us_frequency"), c(1.0))),
-                (c(3.0), rel(Rel::Gt, i("us_frequency"), c(3.0))),
+                (
+                    qty(1.0, "MHz"),
+                    rel(Rel::Lt, i("us_frequency"), qty(1.0, "MHz")),
+                ),
+                (
+                    qty(3.0, "MHz"),
+                    rel(Rel::Gt, i("us_frequency"), qty(3.0, "MHz")),
+                ),
             ],
             i("us_frequency"),
         ),
@@ -417,7 +428,8 @@ pub fn equations() -> Equations {
         "°C/s",
         "deep heating rate by ultrasound",
         (i("us_heat_1mhz")
-            + (i("us_heat_3mhz") - i("us_heat_1mhz")) * (i("us_f") - c(1.0)) / c(2.0))
+            + (i("us_heat_3mhz") - i("us_heat_1mhz")) * (i("us_f") - qty(1.0, "MHz"))
+                / qty(2.0, "MHz"))
             * i("us_intensity"),
     );
 
@@ -447,6 +459,7 @@ pub fn equations() -> Equations {
             i("n_met") * i("w1") + i("gamma") * i("w2"),
             i("k_gamma"),
             i("h_gamma"),
+            "dimensionless",
         ) - i("gamma"))
             / i("tau_gamma"),
     );
@@ -474,7 +487,9 @@ pub fn equations() -> Equations {
     set(
         "Z",
         "central sensitisation",
-        (i("n") + hill(i("Z"), i("k_zh"), i("h_z")) * i("w_z")) * (one() - i("Z")) * i("k_z")
+        (i("n") + hill(i("Z"), i("k_zh"), i("h_z"), "dimensionless") * i("w_z"))
+            * (one() - i("Z"))
+            * i("k_z")
             - i("Z") / i("tau_z"),
     );
     set(

@@ -44,8 +44,10 @@ impl Rel {
 /// An expression over SBML identifiers (all quantities in canonical units).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    /// A number.
+    /// A dimensionless number.
     Num(f64),
+    /// A number with a unit (an SBML unit id such as `"mg"` or `"second"`).
+    Quantity(f64, &'static str),
     /// An SBML identifier (parameter, state, rule variable).
     Id(String),
     /// Simulation time, s (the SBML `time` csymbol).
@@ -77,9 +79,14 @@ pub fn id(name: &str) -> Expr {
     Expr::Id(name.to_string())
 }
 
-/// A number.
+/// A dimensionless number.
 pub fn num(x: f64) -> Expr {
     Expr::Num(x)
+}
+
+/// A number in the SBML unit `unit` (a unit id: builtin or defined in the model).
+pub fn qty(x: f64, unit: &'static str) -> Expr {
+    Expr::Quantity(x, unit)
 }
 
 /// `base ^ exponent`.
@@ -182,6 +189,29 @@ pub fn fmt_double(x: f64) -> String {
     }
 }
 
+/// `<cn>` with the SBML unit attribute (`sbml` prefix bound on `<math>`).
+fn write_cn(out: &mut String, x: f64, unit: &str) {
+    out.push_str("<cn sbml:units=\"");
+    out.push_str(unit);
+    match split_number(x) {
+        (m, 0) => {
+            out.push_str("\"> ");
+            out.push_str(&m);
+        }
+        (m, e) => {
+            out.push_str("\" type=\"e-notation\"> ");
+            out.push_str(&m);
+            out.push_str(" <sep/> ");
+            out.push_str(&e.to_string());
+        }
+    }
+    out.push_str(" </cn>");
+}
+
+/// The SBML Level 3 Version 2 core namespace (bound to the `sbml` prefix inside
+/// `<math>` for unit attributes on numbers).
+pub const SBML_NS: &str = "http://www.sbml.org/sbml/level3/version2/core";
+
 impl Expr {
     /// Write as content MathML (without the enclosing `<math>` element).
     pub fn write_mathml(&self, out: &mut String) {
@@ -195,20 +225,8 @@ impl Expr {
             out.push_str("</apply>");
         }
         match self {
-            Expr::Num(x) => match split_number(*x) {
-                (m, 0) => {
-                    out.push_str("<cn> ");
-                    out.push_str(&m);
-                    out.push_str(" </cn>");
-                }
-                (m, e) => {
-                    out.push_str("<cn type=\"e-notation\"> ");
-                    out.push_str(&m);
-                    out.push_str(" <sep/> ");
-                    out.push_str(&e.to_string());
-                    out.push_str(" </cn>");
-                }
-            },
+            Expr::Num(x) => write_cn(out, *x, "dimensionless"),
+            Expr::Quantity(x, unit) => write_cn(out, *x, unit),
             Expr::Id(name) => {
                 out.push_str("<ci> ");
                 out.push_str(name);
@@ -244,7 +262,10 @@ impl Expr {
 
     /// The complete `<math>` element.
     pub fn to_mathml(&self) -> String {
-        let mut s = String::from("<math xmlns=\"http://www.w3.org/1998/Math/MathML\">");
+        let mut s =
+            String::from("<math xmlns=\"http://www.w3.org/1998/Math/MathML\" xmlns:sbml=\"");
+        s.push_str(SBML_NS);
+        s.push_str("\">");
         self.write_mathml(&mut s);
         s.push_str("</math>");
         s
@@ -257,9 +278,41 @@ impl Expr {
         v
     }
 
+    /// Every unit id used by a [`Expr::Quantity`] (with repeats).
+    pub fn quantity_units(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        self.walk(&mut |e| {
+            if let Expr::Quantity(_, u) = e {
+                v.push(*u);
+            }
+        });
+        v
+    }
+
+    /// Visit every node, parents first.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Num(_) | Expr::Quantity(..) | Expr::Time | Expr::Id(_) => {}
+            Expr::Plus(xs) | Expr::Times(xs) => xs.iter().for_each(|x| x.walk(f)),
+            Expr::Minus(a, b) | Expr::Divide(a, b) | Expr::Power(a, b) | Expr::Rel(_, a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            Expr::Neg(a) | Expr::Exp(a) | Expr::Ln(a) => a.walk(f),
+            Expr::Piecewise(p, o) => {
+                for (a, b) in p {
+                    a.walk(f);
+                    b.walk(f);
+                }
+                o.walk(f);
+            }
+        }
+    }
+
     fn collect_ids<'a>(&'a self, v: &mut Vec<&'a str>) {
         match self {
-            Expr::Num(_) | Expr::Time => {}
+            Expr::Num(_) | Expr::Quantity(..) | Expr::Time => {}
             Expr::Id(s) => v.push(s),
             Expr::Plus(xs) | Expr::Times(xs) => xs.iter().for_each(|x| x.collect_ids(v)),
             Expr::Minus(a, b) | Expr::Divide(a, b) | Expr::Power(a, b) | Expr::Rel(_, a, b) => {
@@ -283,7 +336,7 @@ impl Expr {
     pub fn eval(&self, lookup: &dyn Fn(&str) -> f64, time: f64) -> f64 {
         let e = |x: &Expr| x.eval(lookup, time);
         match self {
-            Expr::Num(x) => *x,
+            Expr::Num(x) | Expr::Quantity(x, _) => *x,
             Expr::Id(s) => lookup(s),
             Expr::Time => time,
             Expr::Plus(xs) => xs.iter().map(e).fold(0.0, |a, b| a + b),
@@ -327,6 +380,7 @@ impl fmt::Display for Expr {
         };
         match self {
             Expr::Num(x) => write!(f, "{}", fmt_double(*x)),
+            Expr::Quantity(x, u) => write!(f, "{} {u}", fmt_double(*x)),
             Expr::Id(s) => write!(f, "{s}"),
             Expr::Time => write!(f, "time"),
             Expr::Plus(xs) => join(f, xs, "+"),
@@ -355,13 +409,25 @@ mod tests {
 
     #[test]
     fn numbers_round_trip() {
-        for x in [0.0, 1.0, -2.5, 1.39e-5, 0.1 + 0.2, 6.02e23, 1.0 / 3.0, 5e-324] {
+        for x in [
+            0.0,
+            1.0,
+            -2.5,
+            1.39e-5,
+            0.1 + 0.2,
+            6.02e23,
+            1.0 / 3.0,
+            5e-324,
+        ] {
             let s = fmt_double(x);
             assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
         }
         let mut m = String::new();
         num(1.39e-5).write_mathml(&mut m);
-        assert_eq!(m, "<cn type=\"e-notation\"> 1.39 <sep/> -5 </cn>");
+        assert_eq!(
+            m,
+            "<cn sbml:units=\"dimensionless\" type=\"e-notation\"> 1.39 <sep/> -5 </cn>"
+        );
     }
 
     #[test]
@@ -371,7 +437,9 @@ mod tests {
             pow(id("x"), num(2.0)) / (id("x") + num(1.0)),
         );
         let m = e.to_mathml();
-        assert!(m.contains("<piecewise><piece><cn> 0 </cn><apply><leq/>"));
+        assert!(
+            m.contains("<piecewise><piece><cn sbml:units=\"dimensionless\"> 0 </cn><apply><leq/>")
+        );
         assert_eq!(e.eval(&|_| 2.0, 0.0), 4.0 / 3.0);
         assert_eq!(e.eval(&|_| -2.0, 0.0), 0.0);
         assert_eq!(e.to_string(), "piecewise(0, (x <= 0), ((x ^ 2) / (x + 1)))");

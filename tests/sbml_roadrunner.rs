@@ -1,0 +1,311 @@
+//! Cross-check of the SBML export against libRoadRunner (CVODE), and validation with
+//! python-libsbml.
+//!
+//! The `acute_injury` set, settled, with a scenario: a 2 min effort at 50 %MVC at
+//! t = 0, ibuprofen 400 mg + cyclobenzaprine 5 mg at 1 h and every 8 h (3 times), a
+//! hot pack (43 °C at the skin) for 20 min at 2 h; one day. spasm (RODAS4, rtol 1e-9)
+//! and libRoadRunner (rtol 1e-10, atol 1e-12) must agree on every state and every
+//! shared algebraic quantity at every output time (every 10 min) to 1e-4 relative,
+//! with an absolute floor per variable (see [`floor`]).
+//!
+//! Python peers live in a virtual environment `target/peers-venv`, created on first
+//! use (`python3 -m venv`, then `pip install -r benches/peers/requirements.txt` from
+//! the package index) and reused afterwards; `SPASM_PEERS_PYTHON` may name another
+//! interpreter that has them. If the environment cannot be created, the test fails
+//! and says why.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use spasm::export::to_sbml;
+use spasm::model::{STATE_NAMES, TYPICAL};
+use spasm::output::derived;
+use spasm::params::ParamSet;
+use spasm::schedule::{Drug, Effect, Impulse, Schedule};
+use spasm::simulate::{grid, simulate, SolverConfig};
+use spasm::validate::rested;
+
+const HOUR: f64 = 3600.0;
+const REQUIREMENTS: &str = include_str!("../benches/peers/requirements.txt");
+const DRIVER: &str = include_str!("peers/sbml_check.py");
+
+fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("{what}: cannot start {cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} failed ({}):\n{}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// The Python interpreter of the peers' virtual environment, creating it if needed.
+fn peers_python() -> Result<PathBuf, String> {
+    if let Ok(p) = std::env::var("SPASM_PEERS_PYTHON") {
+        return Ok(PathBuf::from(p));
+    }
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target dir")
+        .to_path_buf();
+    let venv = target.join("peers-venv");
+    let python = venv.join("bin").join("python");
+    let ready = venv.join(".spasm-peers-ready");
+    let wanted = REQUIREMENTS.trim();
+    let is_ready = || std::fs::read_to_string(&ready).is_ok_and(|s| s.trim() == wanted);
+    if is_ready() {
+        return Ok(python);
+    }
+    // One creator at a time (the benchmark script uses the same lock).
+    let lock = target.join("peers-venv.lock");
+    let start = Instant::now();
+    while std::fs::create_dir(&lock).is_err() {
+        if is_ready() {
+            return Ok(python);
+        }
+        if start.elapsed() > Duration::from_secs(1200) {
+            return Err(format!(
+                "waited 20 min for another process to create {} (remove {} if stale)",
+                venv.display(),
+                lock.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    let result = (|| {
+        if is_ready() {
+            return Ok(());
+        }
+        let tmp = target.join(format!("peers-venv.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        run(
+            Command::new("python3").arg("-m").arg("venv").arg(&tmp),
+            "creating the peers' virtual environment (python3 -m venv; on Debian \
+             `apt-get install python3-venv`)",
+        )?;
+        let req = tmp.join("requirements.txt");
+        std::fs::write(&req, REQUIREMENTS).map_err(|e| e.to_string())?;
+        run(
+            Command::new(tmp.join("bin").join("python"))
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--disable-pip-version-check",
+                    "-q",
+                    "-r",
+                ])
+                .arg(&req),
+            "installing libroadrunner, python-libsbml, scipy and numpy from the package index",
+        )?;
+        std::fs::write(tmp.join(".spasm-peers-ready"), wanted).map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_dir_all(&venv);
+        std::fs::rename(&tmp, &venv).map_err(|e| e.to_string())
+    })();
+    let _ = std::fs::remove_dir(&lock);
+    result.map(|()| python)
+}
+
+/// Absolute floor of the comparison for a state: `TYPICAL[i] × 1e-6`.
+///
+/// Why: several variables sit at or pass through zero (drug amounts before the
+/// first dose, X, Y, la_depot, γ and Z at rest), where a relative comparison is
+/// meaningless. spasm controls each state's error against `atol_i = rtol ×
+/// TYPICAL[i]` = 1e-9 × TYPICAL[i] per step (CVODE here: 1e-12), and the global
+/// error over a day is at most a few hundred times the local tolerance; 1e-6 ×
+/// TYPICAL[i] is therefore the resolution both trajectories have, and still 1e-2 of
+/// the 1e-4 relative tolerance at the variable's typical size.
+fn floor(i: usize) -> f64 {
+    TYPICAL[i] * 1e-6
+}
+
+/// Typical sizes of the derived quantities (same role as `TYPICAL`), in their units.
+const DERIVED_TYPICAL: [(&str, f64); 13] = [
+    ("a_tot", 0.1),
+    ("p_im", 100.0),
+    ("g", 1.0),
+    ("Q", 1.0),
+    ("K", 1.0),
+    ("phi", 1.0),
+    ("n", 1.0),
+    ("spindle", 1.0),
+    ("relax", 1.0),
+    ("cox", 1.0),
+    ("c_ibu", 10.0),
+    ("c_cbz", 10.0),
+    ("c_tiz", 1.0),
+];
+
+#[test]
+fn sbml_export_agrees_with_libroadrunner_and_validates() {
+    let python = match peers_python() {
+        Ok(p) => p,
+        Err(e) => panic!("the Python peers are not available: {e}"),
+    };
+
+    let set = ParamSet::embedded("acute_injury").unwrap();
+    let (model, y0) = rested("acute_injury").unwrap();
+    let schedule = Schedule::default()
+        .window(0.0, 120.0, Effect::Voluntary(0.5))
+        .repeat_event(HOUR, 8.0 * HOUR, 3, Impulse::Dose(Drug::Ibuprofen, 400.0))
+        .repeat_event(
+            HOUR,
+            8.0 * HOUR,
+            3,
+            Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
+        )
+        .window(2.0 * HOUR, 20.0 * 60.0, Effect::SkinHeat(43.0));
+    let t_end = 24.0 * HOUR;
+    let times = grid(t_end, 600.0);
+
+    let xml = to_sbml(&set, &model, &y0, Some(&schedule), t_end).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sbml_path = dir.path().join("acute_injury.xml");
+    std::fs::write(&sbml_path, &xml).unwrap();
+
+    let cfg = SolverConfig {
+        rtol: 1e-9,
+        ..SolverConfig::default()
+    };
+    let tr = simulate(&model, &y0, &schedule, t_end, &times, &cfg).unwrap();
+    let der = derived(&model, &tr);
+    // spasm's values per column: states, then derived quantities.
+    let mut columns: Vec<(String, f64, Vec<f64>)> = STATE_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (n.to_string(), floor(i), tr.series(i)))
+        .collect();
+    let pick: [fn(&spasm::output::Derived) -> f64; 13] = [
+        |d| d.a_tot,
+        |d| d.p_im,
+        |d| d.g,
+        |d| d.q,
+        |d| d.k,
+        |d| d.phi,
+        |d| d.n,
+        |d| d.spindle,
+        |d| d.relax,
+        |d| d.cox,
+        |d| d.c_ibu_mg_per_l,
+        |d| d.c_cbz_ng_per_ml,
+        |d| d.c_tiz_ng_per_ml,
+    ];
+    for ((name, typ), f) in DERIVED_TYPICAL.iter().zip(pick) {
+        columns.push((name.to_string(), typ * 1e-6, der.iter().map(f).collect()));
+    }
+
+    let request = serde_json::json!({
+        "times": times,
+        "selections": columns.iter().map(|c| c.0.clone()).collect::<Vec<_>>(),
+        "rtol": 1e-10,
+        "atol": 1e-12,
+    });
+    let req_path = dir.path().join("request.json");
+    std::fs::write(&req_path, request.to_string()).unwrap();
+    let script = dir.path().join("sbml_check.py");
+    std::fs::write(&script, DRIVER).unwrap();
+    let out = Command::new(&python)
+        .arg(&script)
+        .arg(&sbml_path)
+        .arg(&req_path)
+        .output()
+        .expect("run the peers' python");
+    assert!(
+        out.status.success(),
+        "sbml_check.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let res: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // libsbml: no errors (warnings are printed).
+    let errors = res["errors"].as_u64().unwrap();
+    let warnings = res["warnings"].as_u64().unwrap();
+    let messages: Vec<&str> = res["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m.as_str())
+        .collect();
+    println!(
+        "libsbml {}: {errors} errors, {warnings} warnings",
+        res["libsbml_version"]
+    );
+    for m in messages.iter() {
+        println!("  {m}");
+    }
+    assert_eq!(
+        errors,
+        0,
+        "libsbml reports errors:\n{}",
+        messages.join("\n")
+    );
+
+    // libRoadRunner vs spasm.
+    let rr_times: Vec<f64> = res["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(rr_times.len(), times.len());
+    for (a, b) in rr_times.iter().zip(&times) {
+        assert!((a - b).abs() < 1e-9, "output time {a} vs {b}");
+    }
+    let rows = res["values"].as_array().unwrap();
+    let mut worst = (0.0f64, String::new());
+    let mut failures = Vec::new();
+    println!(
+        "libRoadRunner {} ({:.2} s) vs spasm RODAS4 ({:.2} s, {} steps):",
+        res["roadrunner_version"],
+        res["wall_s"].as_f64().unwrap_or(f64::NAN),
+        tr.wall_time_s,
+        tr.stats.accepted_steps
+    );
+    for (j, (name, abs_floor, sp)) in columns.iter().enumerate() {
+        let mut col_worst = (0.0f64, 0.0f64, 0usize);
+        for (k, row) in rows.iter().enumerate() {
+            let rr = row[j].as_f64().unwrap_or(f64::NAN);
+            let s = sp[k];
+            let diff = (rr - s).abs();
+            let rel = diff / s.abs().max(*abs_floor * 1e4);
+            let ok = diff <= 1e-4 * s.abs() + abs_floor;
+            if !ok {
+                failures.push(format!(
+                    "{name} at t = {} s: spasm {s:e}, roadrunner {rr:e}",
+                    times[k]
+                ));
+            }
+            if rel > col_worst.0 || rel.is_nan() {
+                col_worst = (rel, diff, k);
+            }
+        }
+        println!(
+            "  {name:12} worst relative difference {:.2e} (|Δ| {:.2e} at t = {} h)",
+            col_worst.0,
+            col_worst.1,
+            times[col_worst.2] / HOUR
+        );
+        if col_worst.0 > worst.0 || col_worst.0.is_nan() {
+            worst = (col_worst.0, name.clone());
+        }
+    }
+    println!("worst relative difference: {:.2e} ({})", worst.0, worst.1);
+    assert!(
+        failures.is_empty(),
+        "{} disagreements, first:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
