@@ -245,8 +245,8 @@ impl Model {
             * ((t_mean - self.t_ref) * (std::f64::consts::LN_2 / p.flow_doubling_temp)).exp();
         let q = v * g * (1.0 + p.pump_gain * dr.activity);
         let demand = a_tot * p.d1 + p.d0;
-        let oh = o.powf(p.h_o);
-        let koh = p.k_o.powf(p.h_o);
+        let oh = smooth::pow(o, p.h_o);
+        let koh = smooth::pow(p.k_o, p.h_o);
         let phi = (oh + koh).recip() * koh;
 
         // Nociception, local-anaesthetic block.
