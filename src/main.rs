@@ -16,7 +16,7 @@ use spasm::validate;
     version,
     about = "Simulate the spasm–ischemia cycle of back muscles and what interventions do to it",
     long_about = None,
-    after_help = "Examples:\n  spasm run                              # the embedded default: acute spasm, untreated vs treated\n  spasm run examples/hot_pack.toml -o out/heat\n  spasm validate                         # every validation target, measured vs expected\n  spasm params acute_injury              # a parameter set with units and sources"
+    after_help = "Examples:\n  spasm run                              # the embedded default: acute spasm, untreated vs treated\n  spasm run examples/hot_pack.toml -o out/heat\n  spasm validate                         # every validation target, measured vs expected\n  spasm params acute_injury              # a parameter set with units and sources\n  spasm compare --cohort 200 --seed 1     # the intervention benchmark on 200 virtual patients"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +51,39 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare interventions: run every arm on the patient (and optionally on a virtual cohort) and rank them.
+    #[command(
+        long_about = "Compare interventions: run every arm of a scenario on its patient and write a ranked endpoint table (comparison.md, comparison.csv), a bar chart of the main endpoints (endpoints.png/.svg), overlaid time courses (timecourse.png/.svg) and a short summary naming which arms broke the spasm–ischemia cycle and when (summary.txt, also printed). Arms are ranked by pain AUC over days 0–7; differences are against the arm named \"no treatment\" (or --reference; without either, the first arm).\n\nWith --cohort N, N virtual patients are drawn from the distributions in models/cohort.toml (seed --seed, or one from the clock, always recorded in manifest.json), every arm is run on the same patients in parallel, and cohort.md/cohort.csv/cohort.png report per-arm medians and quartiles, the paired difference to the reference with a 95 % interval, and the fraction of patients in whom the loop was broken. Results do not depend on the number of threads (RAYON_NUM_THREADS).",
+        after_help = "Examples:\n  spasm compare                                   # the embedded standard benchmark (examples/benchmark.toml)\n  spasm compare examples/benchmark.toml -o out/bench\n  spasm compare examples/benchmark.toml --cohort 1000 --seed 1\n  spasm compare examples/bed_rest.toml --reference \"bed rest\""
+    )]
+    Compare {
+        /// Scenario file (TOML) with several arms; omit for the embedded standard benchmark.
+        scenario: Option<PathBuf>,
+        /// Output directory (default: out/<scenario file stem>-compare).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// Also run a virtual cohort of this many patients (at least 1).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        cohort: Option<u64>,
+        /// Seed of the cohort draws (default: from the clock; always recorded in manifest.json).
+        #[arg(long, value_name = "S", requires = "cohort")]
+        seed: Option<u64>,
+        /// Reference arm for differences (default: "no treatment", else the first arm).
+        #[arg(long, value_name = "ARM")]
+        reference: Option<String>,
+        /// Cohort: the loop counts as broken when there is no spasm from this time to the end of the run.
+        #[arg(long, value_name = "TIME", default_value = "25 h", requires = "cohort")]
+        broken_from: String,
+        /// Print nothing but errors (and no progress bar).
+        #[arg(short, long)]
+        quiet: bool,
+        /// Print the comparison (and cohort statistics) as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the model (and optionally one arm of a scenario) to an exchange format.
+    #[command(subcommand)]
+    Export(ExportFormat),
     /// List the embedded parameter sets, or show one with values, units, ranges and sources.
     #[command(
         after_help = "Examples:\n  spasm params\n  spasm params healthy\n  spasm params acute_injury --json"
@@ -64,7 +97,37 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ExportFormat {
+    /// SBML Level 3 Version 2: states as rate rules, algebraic quantities as assignment
+    /// rules, every parameter with value, unit and source; a scenario's doses and
+    /// sessions become time-triggered events.
+    #[command(
+        after_help = "Examples:\n  spasm export sbml --set healthy -o healthy.xml\n  spasm export sbml examples/ibuprofen.toml --arm ibuprofen -o ibuprofen.xml"
+    )]
+    Sbml {
+        /// Scenario whose patient, settled state and schedule to export.
+        scenario: Option<PathBuf>,
+        /// Parameter set to export when no scenario is given (default: healthy).
+        #[arg(long, conflicts_with = "scenario")]
+        set: Option<String>,
+        /// Arm of the scenario to export (default: the first).
+        #[arg(long, requires = "scenario")]
+        arm: Option<String>,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+}
+
 fn main() -> ExitCode {
+    // Die quietly on a closed pipe (`spasm validate | head`) instead of panicking
+    // inside println!, as Unix command-line tools do.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run {
@@ -75,6 +138,31 @@ fn main() -> ExitCode {
         } => commands::run(scenario, out, quiet, json),
         Command::Validate { json } => commands::validate(json),
         Command::Params { set, json } => commands::params(set, json),
+        Command::Export(ExportFormat::Sbml {
+            scenario,
+            set,
+            arm,
+            out,
+        }) => commands::export_sbml(scenario, set, arm, out),
+        Command::Compare {
+            scenario,
+            out,
+            cohort,
+            seed,
+            reference,
+            broken_from,
+            quiet,
+            json,
+        } => commands::compare(commands::CompareArgs {
+            scenario,
+            out,
+            cohort,
+            seed,
+            reference,
+            broken_from,
+            quiet,
+            json,
+        }),
     };
     match result {
         Ok(code) => code,
@@ -87,6 +175,48 @@ fn main() -> ExitCode {
 
 mod commands {
     use super::*;
+
+    pub fn export_sbml(
+        scenario: Option<PathBuf>,
+        set: Option<String>,
+        arm: Option<String>,
+        out: Option<PathBuf>,
+    ) -> miette::Result<ExitCode> {
+        let err = |e: &dyn std::fmt::Display| miette::miette!("{e}");
+        let xml = match scenario {
+            Some(path) => {
+                let sc = Scenario::load(&path).map_err(miette::Report::new)?;
+                let chosen = match &arm {
+                    Some(name) => sc.arms.iter().find(|a| &a.name == name).ok_or_else(|| {
+                        let names: Vec<_> = sc.arms.iter().map(|a| a.name.as_str()).collect();
+                        miette::miette!(
+                            "no arm '{name}' in {} (arms: {})",
+                            path.display(),
+                            names.join(", ")
+                        )
+                    })?,
+                    None => &sc.arms[0],
+                };
+                let docs = ParamSet::embedded(&sc.set_name).map_err(|e| err(&e))?;
+                let y0 = sc.initial_state().map_err(|e| err(&e))?;
+                spasm::export::to_sbml(&docs, &sc.model, &y0, Some(&chosen.schedule), sc.duration)
+                    .map_err(|e| err(&e))?
+            }
+            None => {
+                let name = set.unwrap_or_else(|| "healthy".to_string());
+                let (model, y0) = validate::rested(&name).map_err(|e| err(&e))?;
+                let docs = ParamSet::embedded(&name).map_err(|e| err(&e))?;
+                spasm::export::to_sbml(&docs, &model, &y0, None, 86_400.0).map_err(|e| err(&e))?
+            }
+        };
+        match out {
+            Some(path) => {
+                spasm::output::atomic::write_bytes(&path, xml.as_bytes()).map_err(|e| err(&e))?
+            }
+            None => print!("{xml}"),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
 
     pub fn validate(json: bool) -> miette::Result<ExitCode> {
         let rows = validate::all().map_err(|e| miette::miette!("validation could not run: {e}"))?;
@@ -208,5 +338,166 @@ mod commands {
             );
         }
         Ok(ExitCode::SUCCESS)
+    }
+
+    /// Arguments of `spasm compare`.
+    pub struct CompareArgs {
+        pub scenario: Option<PathBuf>,
+        pub out: Option<PathBuf>,
+        pub cohort: Option<u64>,
+        pub seed: Option<u64>,
+        pub reference: Option<String>,
+        pub broken_from: String,
+        pub quiet: bool,
+        pub json: bool,
+    }
+
+    pub fn compare(args: CompareArgs) -> miette::Result<ExitCode> {
+        use spasm::compare::{self, cohort, write};
+        use std::io::IsTerminal;
+        use std::time::Instant;
+
+        let sc = match &args.scenario {
+            Some(path) => Scenario::load(path).map_err(miette::Report::new)?,
+            None => compare::benchmark(),
+        };
+        let stem = args
+            .scenario
+            .as_deref()
+            .and_then(|p| p.file_stem())
+            .map_or("benchmark".into(), |s| s.to_string_lossy().into_owned());
+        let dir = args
+            .out
+            .unwrap_or_else(|| PathBuf::from("out").join(format!("{stem}-compare")));
+        let broken_from_s = spasm::units::Quantity::parse(&args.broken_from)
+            .and_then(|q| q.to("s"))
+            .map_err(|e| {
+                miette::miette!(
+                    "--broken-from '{}': {e}; expected a time such as \"25 h\"",
+                    args.broken_from
+                )
+            })?;
+        if !(broken_from_s.is_finite() && broken_from_s >= 0.0) {
+            return Err(miette::miette!(
+                "--broken-from must be a time at or after 0 s (got '{}')",
+                args.broken_from
+            ));
+        }
+        // Fail before any computation if the output directory cannot be used.
+        spasm::output::atomic::check_target(&dir, spasm::output::Replace::RunDirOnly)
+            .map_err(|e| miette::miette!("{e}"))?;
+        let opts = compare::CompareOptions {
+            reference: args.reference.clone(),
+            broken_from_s,
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let (results, cmp) =
+            compare::run_and_compare(&sc, &opts).map_err(|e| miette::miette!("{e}"))?;
+        let single_s = start.elapsed().as_secs_f64();
+
+        let spec_text = cohort::COHORT_TOML;
+        let mut cohort_summary = None;
+        let mut cohort_meta = None;
+        if let Some(n) = args.cohort {
+            let (seed, source) = match args.seed {
+                Some(s) => (s, write::SeedSource::Given),
+                None => (clock_seed(), write::SeedSource::Clock),
+            };
+            if !args.quiet || args.seed.is_none() {
+                eprintln!("cohort: {n} patients × {} arms, seed {seed}", sc.arms.len());
+            }
+            let spec = cohort::CohortSpec::embedded().map_err(|e| miette::miette!("{e}"))?;
+            let bar = if args.quiet || !std::io::stderr().is_terminal() {
+                indicatif::ProgressBar::hidden()
+            } else {
+                let b = indicatif::ProgressBar::with_draw_target(
+                    Some(n),
+                    indicatif::ProgressDrawTarget::stderr(),
+                );
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} patients  {elapsed} elapsed, eta {eta}",
+                ) {
+                    b.set_style(style);
+                }
+                b
+            };
+            let t0 = Instant::now();
+            let run = cohort::run_cohort(
+                &sc,
+                &spec,
+                &cohort::CohortOptions {
+                    patients: n as usize,
+                    seed,
+                    compare: opts.clone(),
+                },
+                &|| bar.inc(1),
+            )
+            .map_err(|e| miette::miette!("{e}"))?;
+            bar.finish_and_clear();
+            let wall = t0.elapsed().as_secs_f64();
+            cohort_summary = Some(cohort::summarise(&run));
+            cohort_meta = Some((seed, source, wall));
+        }
+        let cohort_out = match (&cohort_summary, cohort_meta) {
+            (Some(summary), Some((_, seed_source, wall_time_s))) => Some(write::CohortOutput {
+                summary,
+                spec_sha256: spasm::output::manifest::sha256_hex(spec_text.as_bytes()),
+                seed_source,
+                threads: rayon::current_num_threads(),
+                wall_time_s,
+            }),
+            _ => None,
+        };
+        let files = write::write_compare(
+            &dir,
+            &sc,
+            &results,
+            &cmp,
+            cohort_out.as_ref(),
+            &write::WriteCompareOptions {
+                wall_time_s: single_s,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| miette::miette!("{e}"))?;
+        if args.json {
+            let v = serde_json::json!({
+                "comparison": cmp,
+                "cohort": cohort_summary,
+                "dir": files.dir,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).expect("comparison serialises")
+            );
+        } else if !args.quiet {
+            print!("{}", files.summary);
+            if let Some((seed, _, wall)) = cohort_meta {
+                println!(
+                    "cohort seed {seed}; {} patients in {wall:.1} s",
+                    cohort_summary.as_ref().map_or(0, |k| k.patients)
+                );
+            }
+            println!(
+                "wrote {} files to {}",
+                files.files.len(),
+                files.dir.display()
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// A seed from the clock (nanoseconds since the epoch, mixed).
+    fn clock_seed() -> u64 {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        // SplitMix64 finaliser so that nearby times give unrelated seeds.
+        let mut z = n.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 }

@@ -310,6 +310,19 @@ macro_rules! params {
             ) -> Result<Self, ParamError> {
                 Ok(Self { $( $name: f(stringify!($name), $unit)?, )* })
             }
+
+            /// Every parameter's value in canonical units, in [`Params::NAMES`] order.
+            pub fn values(&self) -> Vec<(&'static str, f64)> {
+                vec![ $( (stringify!($name), self.$name) ),* ]
+            }
+
+            /// The field called `name` (canonical units), if there is one.
+            pub fn get_mut(&mut self, name: &str) -> Option<&mut f64> {
+                match name {
+                    $( stringify!($name) => Some(&mut self.$name), )*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -328,7 +341,7 @@ params! {
     stretch_max: "1", tau_x_on: "s", tau_x_off: "s", massage_max: "1", tau_y_on: "s", tau_y_off: "s",
     heat_spindle: "1/°C", heat_softness: "°C", relax_emax: "1", cbz_ec50: "mg/L", tiz_ec50: "mg/L",
     sigma_m: "1/mM/s", sigma_h: "1/s", tau_s: "s", cox_imax: "1", cox_ic50: "mg/L",
-    kappa: "1", c_z: "1", tau_p: "s", tens_max: "1",
+    kappa: "1", c_z: "1", z_pain: "1", tau_p: "s", tens_max: "1",
     k_z: "1/s", w_z: "1", k_zh: "1", h_z: "1", tau_z: "s",
     t_core: "°C", t_skin: "°C", t1_rest: "°C", t3_rest: "°C", k_skin: "1/s", k_blood: "1/s",
     us_heat_3mhz: "°C·cm2/W/s", us_heat_1mhz: "°C·cm2/W/s",

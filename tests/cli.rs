@@ -167,3 +167,35 @@ fn unwritable_output_directory_is_a_clear_error() {
     assert!(text.contains("plain-file"), "{text}");
     assert!(!text.contains("panicked"), "{text}");
 }
+
+#[test]
+fn export_sbml_writes_a_model_file_and_rejects_unknown_arms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("m.xml");
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/ibuprofen.toml");
+    spasm()
+        .args(["export", "sbml", scenario, "--arm", "ibuprofen", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(&file).unwrap();
+    assert!(xml.contains("<sbml") && xml.contains("level=\"3\"") && xml.contains("<event"));
+    let out = spasm()
+        .args(["export", "sbml", scenario, "--arm", "nope"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains("no arm 'nope'"));
+    let stdout = spasm()
+        .args(["export", "sbml", "--set", "healthy"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(stdout)
+        .unwrap()
+        .contains("id=\"k_edema\""));
+}

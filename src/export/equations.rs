@@ -394,7 +394,9 @@ pub fn equations() -> Equations {
         "pain_target",
         "NRS",
         "pain level P relaxes to",
-        (one() - exp(-(i("n") * (one() + i("Z") * i("c_z")) * i("kappa")))) * (c(10.0) * i("gate")),
+        (one()
+            - exp(-((i("n") * (one() + i("Z") * i("c_z")) + i("Z") * i("z_pain")) * i("kappa"))))
+            * (c(10.0) * i("gate")),
     );
     push(
         "T_s",

@@ -65,26 +65,10 @@ pub enum ExportError {
     Xml(#[from] std::io::Error),
 }
 
-macro_rules! values {
-    ($p:expr; $($f:ident),* $(,)?) => { vec![$((stringify!($f), $p.$f)),*] };
-}
-
 /// Every model parameter with its value in canonical units, in [`Params::NAMES`]
 /// order.
 pub fn parameter_values(p: &Params) -> Vec<(&'static str, f64)> {
-    values!(p;
-        tau_a, u0, drive_softness, gain_gamma, gain_injury, u_guard, alpha_adapt,
-        u_stress_tonic, fatigue_rate, recovery_rate, es_fatigue_rate, p0, k_p, k_edema,
-        p_on, p_art, v_max, k_v, flow_doubling_temp, pump_gain, k_supply,
-        consumption_ratio, k_c, d0, d1, k_o, h_o, beta0, beta1, k_rest, tau_w, k_n, h_n,
-        s_max, k_s, eps_met, w_h, la_ec50, la_tau, w1, w2, k_gamma, h_gamma, tau_gamma,
-        stretch_max, tau_x_on, tau_x_off, massage_max, tau_y_on, tau_y_off, heat_spindle,
-        heat_softness, relax_emax, cbz_ec50, tiz_ec50, sigma_m, sigma_h, tau_s, cox_imax,
-        cox_ic50, kappa, c_z, tau_p, tens_max, k_z, w_z, k_zh, h_z, tau_z, t_core, t_skin,
-        t1_rest, t3_rest, k_skin, k_blood, us_heat_3mhz, us_heat_1mhz, tau_heal, h_disc,
-        h_initial, ibu_ka, ibu_cl, ibu_v, ibu_f, cbz_ka, cbz_cl, cbz_v, cbz_f, tiz_ka,
-        tiz_cl, tiz_v, tiz_f,
-    )
+    p.values()
 }
 
 /// The derived constants of `Model::new`, computed from `p`: `o_art` (1), `k_13`

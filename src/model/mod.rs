@@ -327,8 +327,9 @@ impl Model {
             - al.demand * o / (o + p.k_c) * (p.consumption_ratio * p.k_supply);
         dy[idx::M] = al.demand * al.phi * p.beta0 + al.a_tot * p.beta1 - al.q * m / p.tau_w;
         dy[idx::S] = al.cox * (m * p.sigma_m + h * p.sigma_h) - s / p.tau_s;
-        let pain_target =
-            (one - (-(al.n * (one + y[idx::Z] * p.c_z) * p.kappa)).exp()) * (10.0 * al.gate);
+        let pain_target = (one
+            - (-((al.n * (one + y[idx::Z] * p.c_z) + y[idx::Z] * p.z_pain) * p.kappa)).exp())
+            * (10.0 * al.gate);
         dy[idx::P] = (pain_target - y[idx::P]) / p.tau_p;
         let z = y[idx::Z];
         dy[idx::Z] = (al.n + hill(z, p.k_zh, p.h_z) * p.w_z) * (one - z) * p.k_z - z / p.tau_z;

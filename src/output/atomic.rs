@@ -175,6 +175,13 @@ impl Drop for PartialDir {
     }
 }
 
+/// Check, without touching anything, that a run could be written to `target` under
+/// `replace` (the check [`PartialDir::create`] and [`PartialDir::commit`] make), so
+/// a long computation can fail early on a bad output directory.
+pub fn check_target(target: &Path, replace: Replace) -> Result<(), OutputError> {
+    check_replaceable(target, replace)
+}
+
 fn check_replaceable(target: &Path, replace: Replace) -> Result<(), OutputError> {
     let meta = match fs::symlink_metadata(target) {
         Ok(m) => m,

@@ -1,0 +1,381 @@
+//! Horizontal bar and box charts of endpoints per arm (PNG and SVG), in the style of
+//! [`crate::output::plot`]: embedded DejaVu Sans, white background, Okabe–Ito
+//! colours. Rows are arms (best at the top); each panel is one endpoint.
+
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontStyle;
+
+use crate::output::plot::register_fonts;
+use crate::output::{atomic, OutputError};
+
+const FAMILY: &str = "sans-serif";
+const SVG_FAMILY: &str = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
+
+/// Colour of treated arms (Okabe–Ito blue).
+const TREATED: RGBColor = RGBColor(0, 114, 178);
+/// Colour of the reference arm.
+const REFERENCE: RGBColor = RGBColor(90, 90, 90);
+/// Colour of the reference line (Okabe–Ito vermillion).
+const REF_LINE: RGBColor = RGBColor(213, 94, 0);
+
+/// What one row of a panel shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mark {
+    /// A bar from 0 to the value.
+    Bar(f64),
+    /// A box: whiskers p5–p95, box q1–q3, line at the median.
+    Box {
+        /// 5th percentile.
+        p5: f64,
+        /// 25th percentile.
+        q1: f64,
+        /// Median.
+        median: f64,
+        /// 75th percentile.
+        q3: f64,
+        /// 95th percentile.
+        p95: f64,
+    },
+    /// A bar from 0 to `value` with an error bar from `lo` to `hi`.
+    Interval {
+        /// The bar's value.
+        value: f64,
+        /// Lower end of the error bar.
+        lo: f64,
+        /// Upper end of the error bar.
+        hi: f64,
+    },
+}
+
+impl Mark {
+    fn extent(&self) -> (f64, f64) {
+        match *self {
+            Mark::Bar(v) => (v.min(0.0), v.max(0.0)),
+            Mark::Box { p5, p95, .. } => (p5.min(0.0), p95),
+            Mark::Interval { value, lo, hi } => (lo.min(value).min(0.0), hi.max(value).max(0.0)),
+        }
+    }
+
+    fn value(&self) -> f64 {
+        match *self {
+            Mark::Bar(v) => v,
+            Mark::Box { median, .. } => median,
+            Mark::Interval { value, .. } => value,
+        }
+    }
+}
+
+/// One panel: an endpoint over all rows.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// Axis title with unit.
+    pub title: String,
+    /// One mark per row (same order as [`Chart::rows`]); non-finite values are
+    /// drawn as "n.r." (not reached).
+    pub marks: Vec<Mark>,
+    /// Decimals of the value labels.
+    pub decimals: usize,
+    /// Fixed x range, or automatic from 0.
+    pub range: Option<(f64, f64)>,
+}
+
+/// A chart: a title, row labels and panels side by side.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// Title.
+    pub title: String,
+    /// Subtitle (one line).
+    pub subtitle: String,
+    /// Row labels (arm names), top to bottom.
+    pub rows: Vec<String>,
+    /// Index of the reference row (drawn grey, with a dashed line at its value).
+    pub reference: Option<usize>,
+    /// Panels, left to right.
+    pub panels: Vec<Panel>,
+}
+
+const ROW_H: i32 = 40;
+const HEADER: i32 = 110;
+const BOTTOM: i32 = 80;
+const WIDTH: u32 = 1600;
+
+impl Chart {
+    /// Pixel size.
+    pub fn size(&self) -> (u32, u32) {
+        (
+            WIDTH,
+            (HEADER + BOTTOM + ROW_H * self.rows.len().max(1) as i32) as u32,
+        )
+    }
+}
+
+fn nice_step(raw: f64) -> f64 {
+    if raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let e = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * e)
+        .find(|&s| s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * e)
+}
+
+fn label(v: f64, dec: usize) -> String {
+    let s = format!("{v:.dec$}");
+    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let (w, _) = root.dim_in_pixel();
+    let w = w as i32;
+    let font = |size: f64| (FAMILY, size).into_font();
+    let black = |size: f64| font(size).color(&BLACK);
+    let left = 24;
+    let title = (FAMILY, 24.0, FontStyle::Bold).into_font().color(&BLACK);
+    root.draw(&Text::new(c.title.clone(), (left, 16), title))?;
+    root.draw(&Text::new(
+        c.subtitle.clone(),
+        (left, 52),
+        font(17.0).color(&RGBColor(60, 60, 60)),
+    ))?;
+
+    // Row labels, right-aligned against the first panel.
+    let lab = black(18.0);
+    let mut label_w = 0;
+    for r in &c.rows {
+        label_w = label_w.max(root.estimate_text_size(r, &lab)?.0 as i32);
+    }
+    let x_panels = left + label_w + 16;
+    let gap = 56;
+    let right = 40;
+    let n = c.panels.len().max(1) as i32;
+    let panel_w = (w - x_panels - right - gap * (n - 1)) / n;
+    let top = HEADER;
+    let bottom = top + ROW_H * c.rows.len() as i32;
+    let row_mid = |i: usize| top + ROW_H * i as i32 + ROW_H / 2;
+    let axis = BLACK.stroke_width(1);
+    let grid = RGBColor(225, 225, 225).stroke_width(1);
+
+    for (i, r) in c.rows.iter().enumerate() {
+        let style = lab.pos(Pos::new(HPos::Right, VPos::Center));
+        root.draw(&Text::new(r.clone(), (x_panels - 12, row_mid(i)), style))?;
+    }
+
+    for (pi, p) in c.panels.iter().enumerate() {
+        let x0 = x_panels + pi as i32 * (panel_w + gap);
+        let x1 = x0 + panel_w;
+        // Leave room on the right of the longest bar for its label.
+        let (lo, hi) = p.range.unwrap_or_else(|| {
+            let (mut lo, mut hi) = (0.0f64, 0.0f64);
+            for m in &p.marks {
+                let (a, b) = m.extent();
+                if a.is_finite() {
+                    lo = lo.min(a);
+                }
+                if b.is_finite() {
+                    hi = hi.max(b);
+                }
+            }
+            if hi <= lo {
+                hi = lo + 1.0;
+            }
+            let pad = 0.18 * (hi - lo);
+            (
+                if lo < 0.0 { lo - pad } else { lo },
+                if hi > 0.0 { hi + pad } else { hi },
+            )
+        });
+        let step = nice_step((hi - lo) / 5.0);
+        let px = |v: f64| x0 + (((v - lo) / (hi - lo)) * panel_w as f64).round() as i32;
+        let dec = if step >= 1.0 {
+            0
+        } else {
+            (-step.log10().floor()).clamp(0.0, 6.0) as usize
+        };
+        // Grid and ticks.
+        let mut v = (lo / step).ceil() * step;
+        while v <= hi + 1e-9 * step {
+            let xp = px(v);
+            root.draw(&PathElement::new(vec![(xp, top), (xp, bottom)], grid))?;
+            root.draw(&PathElement::new(
+                vec![(xp, bottom), (xp, bottom + 6)],
+                axis,
+            ))?;
+            let style = black(16.0).pos(Pos::new(HPos::Center, VPos::Top));
+            root.draw(&Text::new(label(v, dec), (xp, bottom + 10), style))?;
+            v += step;
+        }
+        root.draw(&PathElement::new(vec![(x0, bottom), (x1, bottom)], axis))?;
+        let zero = px(0.0f64.clamp(lo, hi));
+        root.draw(&PathElement::new(vec![(zero, top), (zero, bottom)], axis))?;
+        let style = (FAMILY, 19.0, FontStyle::Bold)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        root.draw(&Text::new(
+            p.title.clone(),
+            ((x0 + x1) / 2, top - 12),
+            style,
+        ))?;
+
+        // Reference line, behind the marks.
+        if let Some(r) = c.reference {
+            if let Some(v) = p.marks.get(r).map(Mark::value).filter(|v| v.is_finite()) {
+                let xp = px(v.clamp(lo, hi));
+                root.draw(&DashedPathElement::new(
+                    vec![(xp, top - 4), (xp, bottom)],
+                    7,
+                    5,
+                    REF_LINE.stroke_width(2),
+                ))?;
+            }
+        }
+        // Marks.
+        for (i, m) in p.marks.iter().enumerate() {
+            let is_ref = c.reference == Some(i);
+            let colour = if is_ref { REFERENCE } else { TREATED };
+            let y = row_mid(i);
+            let half = (ROW_H as f64 * 0.3) as i32;
+            let value = m.value();
+            let text_style = black(16.0).pos(Pos::new(HPos::Left, VPos::Center));
+            if !value.is_finite() {
+                root.draw(&Text::new("n.r.", (px(lo.max(0.0)) + 6, y), text_style))?;
+                continue;
+            }
+            let (left_end, end) = match *m {
+                Mark::Bar(v) => {
+                    let (a, b) = (px(0.0f64.clamp(lo, hi)), px(v.clamp(lo, hi)));
+                    root.draw(&Rectangle::new(
+                        [(a.min(b), y - half), (a.max(b).max(a.min(b) + 1), y + half)],
+                        colour.filled(),
+                    ))?;
+                    (a.min(b), a.max(b))
+                }
+                Mark::Interval {
+                    value,
+                    lo: l,
+                    hi: h,
+                } => {
+                    let (a, b) = (px(0.0f64.clamp(lo, hi)), px(value.clamp(lo, hi)));
+                    root.draw(&Rectangle::new(
+                        [(a.min(b), y - half), (a.max(b).max(a.min(b) + 1), y + half)],
+                        colour.filled(),
+                    ))?;
+                    if l.is_finite() && h.is_finite() {
+                        let (el, eh) = (px(l.clamp(lo, hi)), px(h.clamp(lo, hi)));
+                        let line = BLACK.stroke_width(2);
+                        root.draw(&PathElement::new(vec![(el, y), (eh, y)], line))?;
+                        for e in [el, eh] {
+                            root.draw(&PathElement::new(
+                                vec![(e, y - half / 2), (e, y + half / 2)],
+                                line,
+                            ))?;
+                        }
+                        (a.min(b).min(el), a.max(b).max(eh))
+                    } else {
+                        (a.min(b), a.max(b))
+                    }
+                }
+                Mark::Box {
+                    p5,
+                    q1,
+                    median,
+                    q3,
+                    p95,
+                } => {
+                    let c = |v: f64| px(if v.is_finite() { v.clamp(lo, hi) } else { hi });
+                    let line = colour.stroke_width(2);
+                    root.draw(&PathElement::new(vec![(c(p5), y), (c(q1), y)], line))?;
+                    root.draw(&PathElement::new(vec![(c(q3), y), (c(p95), y)], line))?;
+                    for e in [p5, p95] {
+                        root.draw(&PathElement::new(
+                            vec![(c(e), y - half / 2), (c(e), y + half / 2)],
+                            line,
+                        ))?;
+                    }
+                    let fill = if is_ref {
+                        RGBColor(200, 200, 200)
+                    } else {
+                        RGBColor(178, 208, 232)
+                    };
+                    root.draw(&Rectangle::new(
+                        [(c(q1), y - half), (c(q3).max(c(q1) + 1), y + half)],
+                        fill.filled(),
+                    ))?;
+                    root.draw(&Rectangle::new(
+                        [(c(q1), y - half), (c(q3).max(c(q1) + 1), y + half)],
+                        colour.stroke_width(1),
+                    ))?;
+                    root.draw(&PathElement::new(
+                        vec![(c(median), y - half), (c(median), y + half)],
+                        colour.stroke_width(3),
+                    ))?;
+                    (c(p5), c(p95))
+                }
+            };
+            let text = label(value, p.decimals);
+            let (tw, th) = root.estimate_text_size(&text, &black(16.0))?;
+            let (tw, th) = (tw as i32, th as i32);
+            // Right of the mark for values ≥ 0, left of it for negative ones.
+            let x_text = if value >= 0.0 {
+                end + 6
+            } else {
+                left_end - 6 - tw
+            };
+            root.draw(&Rectangle::new(
+                [
+                    (x_text - 3, y - th / 2 - 2),
+                    (x_text + tw + 3, y + th / 2 + 2),
+                ],
+                WHITE.filled(),
+            ))?;
+            root.draw(&Text::new(text, (x_text, y), text_style))?;
+        }
+    }
+    Ok(())
+}
+
+fn plot_err<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
+    move |e| OutputError::Plot {
+        path: path.to_path_buf(),
+        message: format!("{e:?}"),
+    }
+}
+
+/// Draw `chart` as `<dir>/<stem>.png` and `<dir>/<stem>.svg` (each atomically).
+pub fn write_chart(dir: &Path, stem: &str, chart: &Chart) -> Result<[PathBuf; 2], OutputError> {
+    register_fonts();
+    let size = chart.size();
+    let png = dir.join(format!("{stem}.png"));
+    let svg = dir.join(format!("{stem}.svg"));
+    atomic::write_via_temp(&png, |tmp| {
+        let root = BitMapBackend::new(tmp, size).into_drawing_area();
+        draw(&root, chart).map_err(plot_err(&png))?;
+        root.present().map_err(plot_err(&png))
+    })?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, size).into_drawing_area();
+        draw(&root, chart).map_err(plot_err(&svg))?;
+        root.present().map_err(plot_err(&svg))?;
+    }
+    let s = s.replace(
+        &format!("font-family=\"{FAMILY}\""),
+        &format!("font-family=\"{SVG_FAMILY}\""),
+    );
+    atomic::write_bytes(&svg, s.as_bytes())?;
+    Ok([png, svg])
+}

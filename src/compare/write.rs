@@ -1,0 +1,346 @@
+//! Writing a comparison directory. Everything is built in `<dir>.partial-XXXX` next
+//! to the target and renamed into place at the end ([`PartialDir`]), so an error
+//! leaves nothing behind and an existing run is untouched.
+//!
+//! | file | content |
+//! |---|---|
+//! | `comparison.md`, `comparison.csv` | ranked endpoint table of the scenario's patient |
+//! | `summary.txt` | short text summary (which arms broke the cycle, and when) |
+//! | `endpoints.png`, `endpoints.svg` | bar chart: pain AUC over days 0–7 and time in spasm per arm, sorted |
+//! | `timecourse.png`, `timecourse.svg` | overlaid time courses of the reference and the 6 best arms |
+//! | `cohort.md`, `cohort.csv` | with `--cohort`: per-arm medians, quartiles, paired differences, fraction broken |
+//! | `cohort.png`, `cohort.svg` | with `--cohort`: box plot of pain AUC and bars of the fraction broken |
+//! | `manifest.json` | version, hashes, solver, seed, cohort size, command line, sha256 of every other file |
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::chart::{write_chart, Chart, Mark, Panel};
+use super::cohort::CohortSummary;
+use super::report;
+use super::{CompareError, Comparison};
+use crate::metrics::MetricThresholds;
+use crate::output::atomic::{write_bytes, PartialDir, Replace};
+use crate::output::json::write_json;
+use crate::output::manifest::{params_sha256, sha256_hex, FileHash};
+use crate::output::plot::write_timecourse;
+use crate::output::OutputError;
+use crate::scenario::{ArmResult, Scenario};
+use crate::simulate::SolverConfig;
+
+/// Arms drawn in `timecourse.png` besides the reference (the best-ranked ones), so
+/// that every line has its own colour.
+pub const TIMECOURSE_ARMS: usize = 6;
+
+/// How the cohort seed was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedSource {
+    /// Given on the command line.
+    Given,
+    /// Generated from the clock.
+    Clock,
+}
+
+/// A cohort to write, with how it was made.
+#[derive(Debug, Clone)]
+pub struct CohortOutput<'a> {
+    /// The statistics.
+    pub summary: &'a CohortSummary,
+    /// SHA-256 of the distribution file text.
+    pub spec_sha256: String,
+    /// Where the seed came from.
+    pub seed_source: SeedSource,
+    /// Threads used (recorded only; results do not depend on it).
+    pub threads: usize,
+    /// Wall time of the cohort, s.
+    pub wall_time_s: f64,
+}
+
+/// Options for [`write_compare`].
+#[derive(Debug, Clone)]
+pub struct WriteCompareOptions {
+    /// Command line recorded in the manifest.
+    pub command_line: Vec<String>,
+    /// Draw figures. Default true.
+    pub figures: bool,
+    /// What to do when the target exists (default: replace a previous run only).
+    pub replace: Replace,
+    /// Wall time of the single-patient runs, s.
+    pub wall_time_s: f64,
+}
+
+impl Default for WriteCompareOptions {
+    fn default() -> Self {
+        Self {
+            command_line: std::env::args().collect(),
+            figures: true,
+            replace: Replace::RunDirOnly,
+            wall_time_s: 0.0,
+        }
+    }
+}
+
+/// What [`write_compare`] wrote.
+#[derive(Debug, Clone)]
+pub struct CompareFiles {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Every file, final paths, manifest last.
+    pub files: Vec<PathBuf>,
+    /// The text summary (as in `summary.txt`).
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CohortManifest<'a> {
+    patients: usize,
+    requested: usize,
+    excluded: usize,
+    seed: u64,
+    seed_source: SeedSource,
+    distributions: &'a str,
+    distributions_sha256: &'a str,
+    reference: &'a str,
+    broken_from_h: f64,
+    threads: usize,
+    wall_time_s: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Manifest<'a> {
+    program: &'static str,
+    version: &'static str,
+    command: &'static str,
+    scenario: &'a str,
+    scenario_sha256: String,
+    parameter_set: &'a str,
+    parameters_sha256: String,
+    solver: SolverConfig,
+    settle_s: f64,
+    duration_s: f64,
+    output_every_s: f64,
+    thresholds: &'a MetricThresholds,
+    reference: &'a str,
+    /// Random seeds: the cohort seed, or none (the single patient is deterministic).
+    seeds: Option<Vec<u64>>,
+    cohort: Option<CohortManifest<'a>>,
+    wall_time_s: f64,
+    command_line: &'a [String],
+    files: Vec<FileHash>,
+}
+
+/// The endpoint bar chart of a single-patient comparison.
+pub fn endpoints_chart(c: &Comparison) -> Chart {
+    let w = report::window_label(c.auc_window_h);
+    let rows: Vec<&super::ArmRow> = c.ranked().collect();
+    Chart {
+        title: format!("{} — endpoints per arm", c.scenario),
+        subtitle: format!(
+            "Patient {}; sorted by pain AUC over {w} (lowest first); dashed line: {}",
+            c.parameter_set,
+            c.reference_arm().name
+        ),
+        reference: rows.iter().position(|a| a.name == c.reference_arm().name),
+        rows: rows.iter().map(|a| a.name.clone()).collect(),
+        panels: vec![
+            Panel {
+                title: format!("Pain AUC {w} (NRS·h)"),
+                marks: rows.iter().map(|a| Mark::Bar(a.pain_auc_nrs_h)).collect(),
+                decimals: 0,
+                range: None,
+            },
+            Panel {
+                title: "Time in spasm (h)".into(),
+                marks: rows
+                    .iter()
+                    .map(|a| Mark::Bar(a.endpoints.spasm_min / 60.0))
+                    .collect(),
+                decimals: 1,
+                range: None,
+            },
+        ],
+    }
+}
+
+/// The cohort chart: pain AUC box plots and the fraction with the loop broken.
+pub fn cohort_chart(scenario: &str, k: &CohortSummary) -> Chart {
+    let w = report::window_label(k.auc_window_h);
+    let rows: Vec<_> = k.ranking.iter().map(|&i| &k.arms[i]).collect();
+    let or_inf = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
+    Chart {
+        title: format!("{scenario} — virtual cohort of {} patients", k.patients),
+        subtitle: format!(
+            "Seed {}; sorted by mean pain AUC; boxes: quartiles, line and label: median, whiskers: 5–95 %; \
+             Δ: paired mean with 95 % CI; dashed: {}",
+            k.seed, k.reference
+        ),
+        reference: rows.iter().position(|a| a.name == k.reference),
+        rows: rows.iter().map(|a| a.name.clone()).collect(),
+        panels: vec![
+            Panel {
+                title: format!("Pain AUC {w} (NRS·h)"),
+                marks: rows
+                    .iter()
+                    .map(|a| Mark::Box {
+                        p5: a.pain_auc_p5_p95[0],
+                        q1: or_inf(a.pain_auc_nrs_h.q1),
+                        median: or_inf(a.pain_auc_nrs_h.median),
+                        q3: or_inf(a.pain_auc_nrs_h.q3),
+                        p95: a.pain_auc_p5_p95[1],
+                    })
+                    .collect(),
+                decimals: 0,
+                range: None,
+            },
+            Panel {
+                title: format!("Δ pain AUC vs {} (NRS·h)", k.reference),
+                marks: rows
+                    .iter()
+                    .map(|a| {
+                        let d = &a.diff_pain_auc_nrs_h;
+                        Mark::Interval {
+                            value: d.mean,
+                            lo: d.lo.unwrap_or(f64::NAN),
+                            hi: d.hi.unwrap_or(f64::NAN),
+                        }
+                    })
+                    .collect(),
+                decimals: 0,
+                range: None,
+            },
+            Panel {
+                title: format!(
+                    "Loop broken by {} h (% of patients)",
+                    crate::output::fmt_num(k.broken_from_h)
+                ),
+                marks: rows
+                    .iter()
+                    .map(|a| Mark::Bar(100.0 * a.fraction_broken))
+                    .collect(),
+                decimals: 0,
+                range: Some((0.0, 115.0)),
+            },
+        ],
+    }
+}
+
+/// Write a comparison directory at `dir` (see the module docs). `results` are the
+/// single-patient runs the comparison `c` was made from.
+pub fn write_compare(
+    dir: &Path,
+    scenario: &Scenario,
+    results: &[ArmResult],
+    c: &Comparison,
+    cohort: Option<&CohortOutput>,
+    opts: &WriteCompareOptions,
+) -> Result<CompareFiles, CompareError> {
+    let partial = PartialDir::create(dir, opts.replace)?;
+    let tmp = partial.path().to_path_buf();
+    let mut names: Vec<&str> = Vec::new();
+    let csv_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| OutputError::Csv { path: p, source }
+    };
+
+    write_bytes(
+        &tmp.join("comparison.md"),
+        report::comparison_md(c).as_bytes(),
+    )?;
+    names.push("comparison.md");
+    let path = tmp.join("comparison.csv");
+    write_bytes(&path, &report::comparison_csv(c).map_err(csv_err(&path))?)?;
+    names.push("comparison.csv");
+    let summary = report::summary_txt(c, cohort.map(|k| k.summary));
+    write_bytes(&tmp.join("summary.txt"), summary.as_bytes())?;
+    names.push("summary.txt");
+    if opts.figures {
+        write_chart(&tmp, "endpoints", &endpoints_chart(c))?;
+        names.extend(["endpoints.png", "endpoints.svg"]);
+        let mut shown: Vec<usize> = vec![c.reference];
+        shown.extend(
+            c.ranking
+                .iter()
+                .copied()
+                .filter(|&i| i != c.reference)
+                .take(TIMECOURSE_ARMS),
+        );
+        let subset: Vec<ArmResult> = shown.iter().map(|&i| results[i].clone()).collect();
+        write_timecourse(&tmp, "timecourse", scenario, &subset)?;
+        names.extend(["timecourse.png", "timecourse.svg"]);
+    }
+    if let Some(k) = cohort {
+        write_bytes(
+            &tmp.join("cohort.md"),
+            report::cohort_md(&scenario.name, &scenario.set_name, k.summary).as_bytes(),
+        )?;
+        names.push("cohort.md");
+        let path = tmp.join("cohort.csv");
+        write_bytes(
+            &path,
+            &report::cohort_csv(k.summary).map_err(csv_err(&path))?,
+        )?;
+        names.push("cohort.csv");
+        if opts.figures {
+            write_chart(&tmp, "cohort", &cohort_chart(&scenario.name, k.summary))?;
+            names.extend(["cohort.png", "cohort.svg"]);
+        }
+    }
+
+    let files = names
+        .iter()
+        .map(|n| {
+            let p = tmp.join(n);
+            let bytes = std::fs::read(&p).map_err(|source| OutputError::Io {
+                path: p.clone(),
+                action: "read back for hashing",
+                source,
+            })?;
+            Ok(FileHash {
+                name: n.to_string(),
+                sha256: sha256_hex(&bytes),
+            })
+        })
+        .collect::<Result<Vec<_>, OutputError>>()?;
+    let m = Manifest {
+        program: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        command: "compare",
+        scenario: &scenario.name,
+        scenario_sha256: sha256_hex(scenario.source_text.as_bytes()),
+        parameter_set: &scenario.set_name,
+        parameters_sha256: params_sha256(scenario),
+        solver: scenario.solver,
+        settle_s: scenario.settle,
+        duration_s: scenario.duration,
+        output_every_s: scenario.output_every,
+        thresholds: &c.thresholds,
+        reference: &c.reference_arm().name,
+        seeds: cohort.map(|k| vec![k.summary.seed]),
+        cohort: cohort.map(|k| CohortManifest {
+            patients: k.summary.patients,
+            requested: k.summary.requested,
+            excluded: k.summary.excluded.len(),
+            seed: k.summary.seed,
+            seed_source: k.seed_source,
+            distributions: "models/cohort.toml",
+            distributions_sha256: &k.spec_sha256,
+            reference: &k.summary.reference,
+            broken_from_h: k.summary.broken_from_h,
+            threads: k.threads,
+            wall_time_s: k.wall_time_s,
+        }),
+        wall_time_s: opts.wall_time_s + cohort.map_or(0.0, |k| k.wall_time_s),
+        command_line: &opts.command_line,
+        files,
+    };
+    write_json(&tmp.join("manifest.json"), &m)?;
+    names.push("manifest.json");
+    let dir = partial.commit(opts.replace)?;
+    Ok(CompareFiles {
+        files: names.iter().map(|n| dir.join(n)).collect(),
+        dir,
+        summary,
+    })
+}
