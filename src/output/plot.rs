@@ -557,7 +557,14 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
             if l.dashed {
                 chart.draw_series(DashedLineSeries::new(pts, 9, 6, style))?;
             } else {
-                chart.draw_series(LineSeries::new(pts, style))?;
+                // Two-point segments: a 2 px polyline with a sharp one-pixel spike
+                // (a short session on a long time axis) gets a long miter join that
+                // pokes out of the panel; separate segments have no joins.
+                let pts: Vec<(f64, f64)> = pts.collect();
+                chart.draw_series(
+                    pts.windows(2)
+                        .map(|w| PathElement::new(vec![w[0], w[1]], style)),
+                )?;
             }
         }
 
