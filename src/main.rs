@@ -219,7 +219,22 @@ mod commands {
     }
 
     pub fn validate(json: bool) -> miette::Result<ExitCode> {
-        let rows = validate::all().map_err(|e| miette::miette!("validation could not run: {e}"))?;
+        let bar = indicatif::ProgressBar::new(validate::TARGETS.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "validating {bar:30} target {msg} ({pos}/{len})",
+            )
+            .expect("template is valid"),
+        );
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        let mut rows = Vec::new();
+        for (n, target) in validate::TARGETS {
+            bar.set_message(n.to_string());
+            rows.extend(target().map_err(|e| miette::miette!("target {n} could not run: {e}"))?);
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
         let failed = rows.iter().filter(|c| !c.pass).count();
         if json {
             println!(

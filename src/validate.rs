@@ -38,6 +38,9 @@ pub enum ValidateError {
     /// A run failed numerically.
     #[error(transparent)]
     Solver(#[from] SolverError),
+    /// An embedded scenario or cohort file failed to load.
+    #[error("{0}")]
+    Scenario(String),
 }
 
 type R<T> = Result<T, ValidateError>;
@@ -684,6 +687,136 @@ pub fn target8() -> R<Vec<Check>> {
     Ok(out)
 }
 
+/// The 12-month episode scenario of target 10 (also `examples/episode_12_months.toml`).
+pub const EPISODE_TOML: &str = include_str!("../examples/episode_12_months.toml");
+
+/// Patients and seed of the target-10 virtual cohort.
+pub const EPISODE_COHORT: (usize, u64) = (200, 1);
+
+/// Per patient and arm of the episode cohort: (pain fall by 4 weeks as a fraction of
+/// the first day's peak, recovered at 6 weeks, first day with pain < 0.5 NRS or
+/// ∞, not recovered at 12 months).
+type EpisodeOutcome = (f64, bool, f64, bool);
+
+/// Target 10: the natural history of a cohort of acute episodes over 12 months.
+pub fn target10() -> R<Vec<Check>> {
+    use rayon::prelude::*;
+    let src = "Pengel 2003 BMJ 327:323; Henschke 2008 BMJ 337:a171; Malmivaara 1995 NEJM 332:351";
+    let sc = crate::scenario::parse_scenario(EPISODE_TOML, "examples/episode_12_months.toml")
+        .map_err(|e| ValidateError::Scenario(e.to_string()))?;
+    let spec = crate::compare::cohort::CohortSpec::embedded()
+        .and_then(|c| c.resolve(&sc))
+        .map_err(|e| ValidateError::Scenario(e.to_string()))?;
+    let (n, seed) = EPISODE_COHORT;
+    let samples = grid(sc.duration, DAY);
+    let patients: Vec<Vec<EpisodeOutcome>> = (0..n)
+        .into_par_iter()
+        .map(|k| -> R<Vec<EpisodeOutcome>> {
+            let drawn = crate::compare::cohort::draw_patient(&spec, seed, k as u64);
+            let mut p = sc.model.p.clone();
+            for (r, v) in spec.iter().zip(drawn) {
+                if let Some(f) = p.get_mut(&r.name) {
+                    *f = v;
+                }
+            }
+            let m = Model::new(p);
+            let y0 = settle(&m, sc.settle, &sc.solver)?;
+            sc.arms
+                .iter()
+                .map(|arm| {
+                    let tr = simulate(&m, &y0, &arm.schedule, sc.duration, &samples, &sc.solver)?;
+                    let pain = tr.series(idx::P);
+                    let first_day = pain[..=1].iter().cloned().fold(0.0, f64::max).max(
+                        // the peak within the first day lies between the daily samples
+                        {
+                            let d1 = simulate(
+                                &m,
+                                &y0,
+                                &arm.schedule,
+                                DAY,
+                                &grid(DAY, 10.0 * MIN),
+                                &sc.solver,
+                            )?;
+                            d1.series(idx::P).into_iter().fold(0.0, f64::max)
+                        },
+                    );
+                    let recovered_day = pain
+                        .iter()
+                        .skip(1)
+                        .position(|&v| v < 0.5)
+                        .map_or(f64::INFINITY, |d| (d + 1) as f64);
+                    Ok((
+                        1.0 - pain[28] / first_day,
+                        pain[42] < 0.5,
+                        recovered_day,
+                        pain[365] >= 0.5,
+                    ))
+                })
+                .collect()
+        })
+        .collect::<R<_>>()?;
+    let arm = |name: &str| sc.arms.iter().position(|a| a.name == name).unwrap_or(0);
+    let summary = |a: usize| {
+        let fall = patients.iter().map(|p| p[a].0).sum::<f64>() / n as f64;
+        let rec6 = patients.iter().filter(|p| p[a].1).count() as f64 / n as f64;
+        let mut days: Vec<f64> = patients.iter().map(|p| p[a].2).collect();
+        days.sort_by(f64::total_cmp);
+        let median = days[n / 2];
+        let chronic = patients.iter().filter(|p| p[a].3).count() as f64 / n as f64;
+        (fall, rec6, median, chronic)
+    };
+    let active = summary(arm("staying active"));
+    let bed = summary(arm("bed rest"));
+    let cohort = format!("{n} patients, seed {seed}");
+    Ok(vec![
+        check(
+            10,
+            &format!("staying active, {cohort}: mean pain fall by 4 weeks"),
+            src,
+            43.0,
+            73.0,
+            "%",
+            100.0 * active.0,
+        ),
+        check(
+            10,
+            "staying active: fully recovered (pain < 0.5) at 6 weeks",
+            src,
+            30.0,
+            50.0,
+            "%",
+            100.0 * active.1,
+        ),
+        check(
+            10,
+            "staying active: median time to pain recovery",
+            src,
+            44.0,
+            72.0,
+            "d",
+            active.2,
+        ),
+        check(
+            10,
+            "staying active: not recovered at 12 months",
+            src,
+            18.0,
+            38.0,
+            "%",
+            100.0 * active.3,
+        ),
+        check(
+            10,
+            "bed rest minus staying active: median recovery time (must be > 0)",
+            src,
+            0.5,
+            f64::INFINITY,
+            "d",
+            bed.2 - active.2,
+        ),
+    ])
+}
+
 /// Relative difference of two numbers, guarded near zero.
 fn rel(a: f64, b: f64, floor: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(floor)
@@ -921,12 +1054,28 @@ pub fn target9() -> R<Vec<Check>> {
     Ok(out)
 }
 
-/// Every target that applies, in order.
+/// A validation target: its number and the function that measures it.
+pub type Target = (u8, fn() -> R<Vec<Check>>);
+
+/// Every target of model.md §6, in order.
+pub const TARGETS: [Target; 11] = [
+    (1, target1),
+    (2, target2),
+    (3, target3),
+    (4, target4),
+    (5, target5),
+    (6, target6),
+    (7, target7),
+    (8, target8),
+    (9, target9),
+    (10, target10),
+    (11, target11),
+];
+
+/// Every target, in order.
 pub fn all() -> R<Vec<Check>> {
     let mut v = Vec::new();
-    for f in [
-        target1, target2, target3, target4, target5, target6, target7, target8, target9, target11,
-    ] {
+    for (_, f) in TARGETS {
         v.extend(f()?);
     }
     Ok(v)

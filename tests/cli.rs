@@ -16,7 +16,7 @@ fn validate_prints_every_target_and_passes() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    for t in [1, 2, 3, 4, 5, 6, 7, 8, 9, 11] {
+    for t in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] {
         assert!(
             text.lines()
                 .any(|l| l.trim_start().starts_with(&format!("{t} "))),

@@ -64,6 +64,11 @@ fn target9_interventions_beat_no_treatment() {
 }
 
 #[test]
+fn target10_cohort_natural_history_over_12_months() {
+    assert_all(validate::target10().unwrap());
+}
+
+#[test]
 fn target11_numerics() {
     assert_all(validate::target11().unwrap());
 }
