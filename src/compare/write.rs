@@ -23,7 +23,7 @@ use super::{CompareError, Comparison};
 use crate::metrics::MetricThresholds;
 use crate::output::atomic::{write_bytes, PartialDir, Replace};
 use crate::output::json::write_json;
-use crate::output::manifest::{params_sha256, sha256_hex, FileHash};
+use crate::output::manifest::{hash_files, params_sha256, sha256_hex, FileHash};
 use crate::output::plot::write_timecourse;
 use crate::output::OutputError;
 use crate::scenario::{ArmResult, Scenario};
@@ -288,21 +288,7 @@ pub fn write_compare(
         }
     }
 
-    let files = names
-        .iter()
-        .map(|n| {
-            let p = tmp.join(n);
-            let bytes = std::fs::read(&p).map_err(|source| OutputError::Io {
-                path: p.clone(),
-                action: "read back for hashing",
-                source,
-            })?;
-            Ok(FileHash {
-                name: n.to_string(),
-                sha256: sha256_hex(&bytes),
-            })
-        })
-        .collect::<Result<Vec<_>, OutputError>>()?;
+    let files = hash_files(&tmp, &names)?;
     let m = Manifest {
         program: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),

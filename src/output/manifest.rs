@@ -81,15 +81,9 @@ pub struct Manifest<'a> {
     pub files: Vec<FileHash>,
 }
 
-/// Write `manifest.json` into `dir`, hashing the already written `files` there.
-pub fn write_manifest(
-    dir: &Path,
-    scenario: &Scenario,
-    results: &[ArmResult],
-    command_line: &[String],
-    files: &[&str],
-) -> Result<(), OutputError> {
-    let files = files
+/// The sha256 of each named file in `dir`, for a manifest.
+pub fn hash_files(dir: &Path, names: &[&str]) -> Result<Vec<FileHash>, OutputError> {
+    names
         .iter()
         .map(|n| {
             let p = dir.join(n);
@@ -103,7 +97,18 @@ pub fn write_manifest(
                 sha256: sha256_hex(&bytes),
             })
         })
-        .collect::<Result<Vec<_>, OutputError>>()?;
+        .collect()
+}
+
+/// Write `manifest.json` into `dir`, hashing the already written `files` there.
+pub fn write_manifest(
+    dir: &Path,
+    scenario: &Scenario,
+    results: &[ArmResult],
+    command_line: &[String],
+    files: &[&str],
+) -> Result<(), OutputError> {
+    let files = hash_files(dir, files)?;
     let arms: Vec<ArmRun> = results
         .iter()
         .map(|r| ArmRun {
