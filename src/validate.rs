@@ -708,7 +708,9 @@ pub fn target10() -> R<Vec<Check>> {
         .and_then(|c| c.resolve(&sc))
         .map_err(|e| ValidateError::Scenario(e.to_string()))?;
     let (n, seed) = EPISODE_COHORT;
-    let samples = grid(sc.duration, DAY);
+    // Every 10 min over the first day (to catch the pain peak), then daily.
+    let mut samples = grid(DAY, 10.0 * MIN);
+    samples.extend((2..=365).map(|d| d as f64 * DAY));
     let patients: Vec<Vec<EpisodeOutcome>> = (0..n)
         .into_par_iter()
         .map(|k| -> R<Vec<EpisodeOutcome>> {
@@ -726,36 +728,31 @@ pub fn target10() -> R<Vec<Check>> {
                 .map(|arm| {
                     let tr = simulate(&m, &y0, &arm.schedule, sc.duration, &samples, &sc.solver)?;
                     let pain = tr.series(idx::P);
-                    let first_day = pain[..=1].iter().cloned().fold(0.0, f64::max).max(
-                        // the peak within the first day lies between the daily samples
-                        {
-                            let d1 = simulate(
-                                &m,
-                                &y0,
-                                &arm.schedule,
-                                DAY,
-                                &grid(DAY, 10.0 * MIN),
-                                &sc.solver,
-                            )?;
-                            d1.series(idx::P).into_iter().fold(0.0, f64::max)
-                        },
-                    );
-                    let recovered_day = pain
+                    let at = |day: f64| pain[tr.times.partition_point(|&t| t < day * DAY)];
+                    let first_day_peak = pain
                         .iter()
-                        .skip(1)
-                        .position(|&v| v < 0.5)
-                        .map_or(f64::INFINITY, |d| (d + 1) as f64);
+                        .zip(&tr.times)
+                        .filter(|(_, &t)| t <= DAY)
+                        .fold(0.0, |acc: f64, (&v, _)| acc.max(v));
+                    let recovered_day = (1..=365)
+                        .map(f64::from)
+                        .find(|&d| at(d) < 0.5)
+                        .unwrap_or(f64::INFINITY);
                     Ok((
-                        1.0 - pain[28] / first_day,
-                        pain[42] < 0.5,
+                        1.0 - at(28.0) / first_day_peak,
+                        at(42.0) < 0.5,
                         recovered_day,
-                        pain[365] >= 0.5,
+                        at(365.0) >= 0.5,
                     ))
                 })
                 .collect()
         })
         .collect::<R<_>>()?;
-    let arm = |name: &str| sc.arms.iter().position(|a| a.name == name).unwrap_or(0);
+    let arm = |name: &str| {
+        sc.arms.iter().position(|a| a.name == name).ok_or_else(|| {
+            ValidateError::Scenario(format!("the episode scenario lacks the arm '{name}'"))
+        })
+    };
     let summary = |a: usize| {
         let fall = patients.iter().map(|p| p[a].0).sum::<f64>() / n as f64;
         let rec6 = patients.iter().filter(|p| p[a].1).count() as f64 / n as f64;
@@ -765,8 +762,8 @@ pub fn target10() -> R<Vec<Check>> {
         let chronic = patients.iter().filter(|p| p[a].3).count() as f64 / n as f64;
         (fall, rec6, median, chronic)
     };
-    let active = summary(arm("staying active"));
-    let bed = summary(arm("bed rest"));
+    let active = summary(arm("staying active")?);
+    let bed = summary(arm("bed rest")?);
     let cohort = format!("{n} patients, seed {seed}");
     Ok(vec![
         check(
