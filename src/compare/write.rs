@@ -23,11 +23,10 @@ use super::{CompareError, Comparison};
 use crate::metrics::MetricThresholds;
 use crate::output::atomic::{write_bytes, PartialDir, Replace};
 use crate::output::json::write_json;
-use crate::output::manifest::{hash_files, params_sha256, sha256_hex, FileHash};
+use crate::output::manifest::{hash_files, FileHash, RunIdentity};
 use crate::output::plot::write_timecourse;
 use crate::output::OutputError;
 use crate::scenario::{ArmResult, Scenario};
-use crate::simulate::SolverConfig;
 
 /// Arms drawn in `timecourse.png` besides the reference (the best-ranked ones), so
 /// that every line has its own colour.
@@ -110,17 +109,9 @@ struct CohortManifest<'a> {
 
 #[derive(Debug, Serialize)]
 struct Manifest<'a> {
-    program: &'static str,
-    version: &'static str,
     command: &'static str,
-    scenario: &'a str,
-    scenario_sha256: String,
-    parameter_set: &'a str,
-    parameters_sha256: String,
-    solver: SolverConfig,
-    settle_s: f64,
-    duration_s: f64,
-    output_every_s: f64,
+    #[serde(flatten)]
+    identity: RunIdentity<'a>,
     thresholds: &'a MetricThresholds,
     reference: &'a str,
     /// Random seeds: the cohort seed, or none (the single patient is deterministic).
@@ -290,17 +281,8 @@ pub fn write_compare(
 
     let files = hash_files(&tmp, &names)?;
     let m = Manifest {
-        program: env!("CARGO_PKG_NAME"),
-        version: env!("CARGO_PKG_VERSION"),
         command: "compare",
-        scenario: &scenario.name,
-        scenario_sha256: sha256_hex(scenario.source_text.as_bytes()),
-        parameter_set: &scenario.set_name,
-        parameters_sha256: params_sha256(scenario),
-        solver: scenario.solver,
-        settle_s: scenario.settle,
-        duration_s: scenario.duration,
-        output_every_s: scenario.output_every,
+        identity: RunIdentity::of(scenario),
         thresholds: &c.thresholds,
         reference: &c.reference_arm().name,
         seeds: cohort.map(|k| vec![k.summary.seed]),

@@ -46,9 +46,10 @@ pub struct FileHash {
     pub sha256: String,
 }
 
-/// The content of `manifest.json`.
+/// What identifies a run for reproduction: program version, scenario and parameter
+/// hashes, solver settings and run length. Shared by every manifest.
 #[derive(Debug, Serialize)]
-pub struct Manifest<'a> {
+pub struct RunIdentity<'a> {
     /// Program name.
     pub program: &'static str,
     /// Program version (Cargo package version).
@@ -69,6 +70,32 @@ pub struct Manifest<'a> {
     pub duration_s: f64,
     /// Output interval, s.
     pub output_every_s: f64,
+}
+
+impl<'a> RunIdentity<'a> {
+    /// The identity of a run of `scenario` by this program.
+    pub fn of(scenario: &'a Scenario) -> Self {
+        Self {
+            program: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            scenario: &scenario.name,
+            scenario_sha256: sha256_hex(scenario.source_text.as_bytes()),
+            parameter_set: &scenario.set_name,
+            parameters_sha256: params_sha256(scenario),
+            solver: scenario.solver,
+            settle_s: scenario.settle,
+            duration_s: scenario.duration,
+            output_every_s: scenario.output_every,
+        }
+    }
+}
+
+/// The content of `manifest.json`.
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    /// Program, scenario, parameters and solver.
+    #[serde(flatten)]
+    pub identity: RunIdentity<'a>,
     /// Random seeds (none used: the model is deterministic).
     pub seeds: Option<Vec<u64>>,
     /// Per-arm solver statistics.
@@ -119,16 +146,7 @@ pub fn write_manifest(
         })
         .collect();
     let m = Manifest {
-        program: env!("CARGO_PKG_NAME"),
-        version: env!("CARGO_PKG_VERSION"),
-        scenario: &scenario.name,
-        scenario_sha256: sha256_hex(scenario.source_text.as_bytes()),
-        parameter_set: &scenario.set_name,
-        parameters_sha256: params_sha256(scenario),
-        solver: scenario.solver,
-        settle_s: scenario.settle,
-        duration_s: scenario.duration,
-        output_every_s: scenario.output_every,
+        identity: RunIdentity::of(scenario),
         seeds: None,
         wall_time_s: arms.iter().map(|a| a.wall_time_s).sum(),
         arms,
