@@ -6,7 +6,7 @@
 pub mod smooth;
 
 use nalgebra::{SMatrix, SVector};
-use num_dual::{jacobian, DualSVec64};
+use num_dual::DualSVec64;
 
 use crate::params::Params;
 use crate::solver::OdeSystem;
@@ -373,10 +373,17 @@ impl OdeSystem<NS> for Model {
     }
 
     fn jacobian(&self, _t: f64, y: &State) -> SMatrix<f64, NS, NS> {
-        let (_, j) = jacobian(
-            |x: SVector<DualSVec64<NS>, NS>| SVector::from(self.rhs_generic(&x.data.0[0])),
-            y,
-        );
+        // Seed state k with the k-th unit derivative, evaluate once, and read row i
+        // of the Jacobian from the derivative part of dy_i (zero when absent).
+        let x: [DualSVec64<NS>; NS] =
+            std::array::from_fn(|k| DualSVec64::from_re(y[k]).derivative(k));
+        let dy = self.rhs_generic(&x);
+        let mut j = SMatrix::<f64, NS, NS>::zeros();
+        for (i, d) in dy.iter().enumerate() {
+            if let Some(eps) = &d.eps.0 {
+                j.set_row(i, &eps.transpose());
+            }
+        }
         j
     }
 
