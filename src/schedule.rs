@@ -41,10 +41,13 @@ pub enum Effect {
     Voluntary(f64),
     /// Persistent injury source (disc herniation), 1/s.
     DiscSource(f64),
+    /// Bed rest: no rhythmic activity while it lasts, whatever else is scheduled.
+    BedRest,
 }
 
 impl Effect {
-    /// Apply this effect on top of `d`. Overlaps: stress drives add; every other
+    /// Apply this effect on top of `d`. Overlaps: stress drives add; bed rest sets
+    /// activity to 0 (and [`Schedule::drivers_at`] applies it last); every other
     /// input takes the strongest of the overlapping sessions.
     pub fn combine(&self, d: &mut Drivers) {
         match *self {
@@ -67,6 +70,7 @@ impl Effect {
             Effect::Cuff(p) => d.cuff_pressure = d.cuff_pressure.max(p),
             Effect::Voluntary(a) => d.voluntary = d.voluntary.max(a),
             Effect::DiscSource(r) => d.disc_source += r,
+            Effect::BedRest => d.activity = 0.0,
         }
     }
 }
@@ -177,13 +181,16 @@ impl Schedule {
         b
     }
 
-    /// Drivers in force on `[t, next boundary)`, on top of `base`.
+    /// Drivers in force on `[t, next boundary)`, on top of `base`. Bed rest is
+    /// applied last, so it overrides any activity scheduled at the same time.
     pub fn drivers_at(&self, t: f64, base: &Drivers) -> Drivers {
         let mut d = *base;
-        for w in &self.windows {
-            if w.start <= t && t < w.end {
-                w.effect.combine(&mut d);
-            }
+        let open = || self.windows.iter().filter(|w| w.start <= t && t < w.end);
+        for w in open().filter(|w| w.effect != Effect::BedRest) {
+            w.effect.combine(&mut d);
+        }
+        for w in open().filter(|w| w.effect == Effect::BedRest) {
+            w.effect.combine(&mut d);
         }
         d
     }
@@ -212,6 +219,7 @@ impl Effect {
             Effect::Cuff(_) => "cuff",
             Effect::Voluntary(_) => "effort",
             Effect::DiscSource(_) => "disc herniation",
+            Effect::BedRest => "bed rest",
         }
     }
 }
@@ -260,6 +268,12 @@ mod tests {
         assert!((d.stress_drive - 0.03).abs() < 1e-15);
         let d0 = s.drivers_at(10.0, &Drivers::default());
         assert_eq!(d0.skin_heat, Some(40.0));
+        // Bed rest overrides activity, whatever the order of the windows.
+        let rest = Schedule::default()
+            .window(0.0, 100.0, Effect::BedRest)
+            .window(0.0, 200.0, Effect::Activity(0.3));
+        assert_eq!(rest.drivers_at(50.0, &Drivers::default()).activity, 0.0);
+        assert_eq!(rest.drivers_at(150.0, &Drivers::default()).activity, 0.3);
         // Window is half-open: off exactly at its end.
         assert_eq!(s.drivers_at(150.0, &Drivers::default()).skin_heat, None);
     }

@@ -403,7 +403,7 @@ fn f12_defaults_of_every_kind() {
     ));
     assert_eq!(
         bed.arms[0].schedule.windows,
-        vec![one(0.0, 2.0 * DAY, Effect::Activity(0.0))]
+        vec![one(0.0, 2.0 * DAY, Effect::BedRest)]
     );
     assert_eq!(
         w("stretching", ""),

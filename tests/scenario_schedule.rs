@@ -372,7 +372,7 @@ fn s15_daily_patterns_follow_the_clock() {
 }
 
 #[test]
-fn s16_bed_rest_is_activity_zero() {
+fn s16_bed_rest_is_activity_zero_and_overrides_usual_activity() {
     let s = scenario(
         "1 d",
         "1 h",
@@ -386,7 +386,7 @@ fn s16_bed_rest_is_activity_zero() {
         vec![Window {
             start: 0.0,
             end: DAY,
-            effect: Effect::Activity(0.0)
+            effect: Effect::BedRest
         }]
     );
     let r = run(&s);
@@ -395,6 +395,31 @@ fn s16_bed_rest_is_activity_zero() {
     for (a, b) in r[0].trajectory.states.iter().zip(&r[1].trajectory.states) {
         assert_eq!(a, b);
     }
+
+    // With usual daily activity for everyone (a trigger), bed rest takes it away
+    // while it lasts, whatever the order of the entries.
+    let s = scenario(
+        "2 d",
+        "1 h",
+        &format!(
+            "[[trigger]]\nkind = \"usual_activity\"\nfrom = \"00:00\"\nto = \"23:00\"\nactivity = 0.3\n[[arm]]\nname = \"none\"\n[[arm]]\nname = \"bed rest\"\n{}",
+            iv("bed_rest", "duration = \"1 d\"")
+        ),
+    );
+    let r = run(&s);
+    let hour = |k: usize| 3600.0 * k as f64;
+    let at = |arm: usize, t: f64| {
+        let k = r[arm]
+            .trajectory
+            .times
+            .iter()
+            .position(|&x| x == t)
+            .unwrap();
+        r[arm].trajectory.drivers[k].activity
+    };
+    assert_eq!(at(0, hour(5)), 0.3);
+    assert_eq!(at(1, hour(5)), 0.0);
+    assert_eq!(at(1, hour(29)), 0.3);
 }
 
 #[test]

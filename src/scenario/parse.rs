@@ -613,7 +613,11 @@ const KINDS: &[(Kind, &str, &[&str])] = &[
         &["local_anesthetic", "lidocaine"],
     ),
     (Kind::Ultrasound, "ultrasound", &["therapeutic_ultrasound"]),
-    (Kind::EarlyMovement, "early_movement", &["stay_active"]),
+    (
+        Kind::EarlyMovement,
+        "early_movement",
+        &["stay_active", "usual_activity"],
+    ),
     (Kind::BedRest, "bed_rest", &[]),
     (Kind::Cuff, "cuff", &["ischemia_cuff", "ischaemia_cuff"]),
     (
@@ -1055,7 +1059,7 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
         Kind::BedRest => {
             let len = session_length(cx, t, Some(2.0 * DAY))?;
             let starts = occurrences(cx, t, run, len)?;
-            push_windows(s, &starts, len, run, Effect::Activity(0.0));
+            push_windows(s, &starts, len, run, Effect::BedRest);
         }
         Kind::ElectricalStimulation => {
             let a = level(cx, t, "intensity")?;
