@@ -91,12 +91,11 @@ fn bad_scenario_fails_with_file_line_and_key_and_leaves_nothing() {
     ))
     .unwrap();
     std::fs::write(&bad, good.replace("400 mg", "-400 mg")).unwrap();
-    let out = fails(
+    let text = fails(
         spasm()
             .current_dir(tmp.path())
             .args(["run", "bad.toml", "-o", "res"]),
     );
-    let text = out;
     assert!(text.contains("bad.toml:"), "names the file: {text}");
     assert!(text.contains("dose"), "names the key: {text}");
     assert!(
