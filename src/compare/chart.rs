@@ -10,11 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::output::plot::register_fonts;
-use crate::output::{atomic, OutputError};
-
-const FAMILY: &str = "sans-serif";
-const SVG_FAMILY: &str = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
+use crate::output::plot::{write_figure, DrawResult, Drawable, FAMILY};
+use crate::output::OutputError;
 
 /// Colour of treated arms (Okabe–Ito blue).
 const TREATED: RGBColor = RGBColor(0, 114, 178);
@@ -134,8 +131,6 @@ fn label(v: f64, dec: usize) -> String {
         s
     }
 }
-
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawResult<DB> {
     root.fill(&WHITE)?;
@@ -348,34 +343,16 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
     Ok(())
 }
 
-fn plot_err<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
-    move |e| OutputError::Plot {
-        path: path.to_path_buf(),
-        message: format!("{e:?}"),
+impl Drawable for Chart {
+    fn size(&self) -> (u32, u32) {
+        Chart::size(self)
+    }
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        draw(root, self)
     }
 }
 
 /// Draw `chart` as `<dir>/<stem>.png` and `<dir>/<stem>.svg` (each atomically).
 pub fn write_chart(dir: &Path, stem: &str, chart: &Chart) -> Result<[PathBuf; 2], OutputError> {
-    register_fonts();
-    let size = chart.size();
-    let png = dir.join(format!("{stem}.png"));
-    let svg = dir.join(format!("{stem}.svg"));
-    atomic::write_via_temp(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, size).into_drawing_area();
-        draw(&root, chart).map_err(plot_err(&png))?;
-        root.present().map_err(plot_err(&png))
-    })?;
-    let mut s = String::new();
-    {
-        let root = SVGBackend::with_string(&mut s, size).into_drawing_area();
-        draw(&root, chart).map_err(plot_err(&svg))?;
-        root.present().map_err(plot_err(&svg))?;
-    }
-    let s = s.replace(
-        &format!("font-family=\"{FAMILY}\""),
-        &format!("font-family=\"{SVG_FAMILY}\""),
-    );
-    atomic::write_bytes(&svg, s.as_bytes())?;
-    Ok([png, svg])
+    write_figure(dir, stem, chart)
 }

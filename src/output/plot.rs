@@ -24,7 +24,7 @@ use crate::scenario::{ArmResult, Scenario};
 /// Figure size, px.
 pub const SIZE: (u32, u32) = (1600, 1800);
 
-const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 const SVG_FAMILY: &str = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
 
 /// Register the embedded DejaVu Sans (regular and bold) as "sans-serif" for
@@ -399,7 +399,7 @@ fn y_range(p: &Panel) -> (f64, f64) {
     (lo2, hi + pad)
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// Draw the whole figure on `root` (size [`SIZE`]).
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> DrawResult<DB> {
@@ -658,6 +658,43 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
     Ok(())
 }
 
+/// A figure that can draw itself on any plotters backend.
+pub trait Drawable {
+    /// Size in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draw on `root` (already the full size).
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// Draw `fig` as `<dir>/<stem>.png` and `<dir>/<stem>.svg` with the embedded font
+/// (each written atomically); returns the two paths.
+pub fn write_figure<F: Drawable>(
+    dir: &Path,
+    stem: &str,
+    fig: &F,
+) -> Result<[PathBuf; 2], OutputError> {
+    register_fonts();
+    let png = dir.join(format!("{stem}.png"));
+    let svg = dir.join(format!("{stem}.svg"));
+    atomic::write_via_temp(&png, |tmp| {
+        let root = BitMapBackend::new(tmp, fig.size()).into_drawing_area();
+        fig.draw_on(&root).map_err(plot_err(&png))?;
+        root.present().map_err(plot_err(&png))
+    })?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, fig.size()).into_drawing_area();
+        fig.draw_on(&root).map_err(plot_err(&svg))?;
+        root.present().map_err(plot_err(&svg))?;
+    }
+    let s = s.replace(
+        &format!("font-family=\"{FAMILY}\""),
+        &format!("font-family=\"{SVG_FAMILY}\""),
+    );
+    atomic::write_bytes(&svg, s.as_bytes())?;
+    Ok([png, svg])
+}
+
 fn plot_err<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
     move |e| OutputError::Plot {
         path: path.to_path_buf(),
@@ -665,27 +702,13 @@ fn plot_err<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
     }
 }
 
-/// Render the time course as PNG to `path` (atomically).
-fn write_png(path: &Path, fig: &Figure) -> Result<(), OutputError> {
-    atomic::write_via_temp(path, |tmp| {
-        let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
-        draw(&root, fig).map_err(plot_err(path))?;
-        root.present().map_err(plot_err(path))
-    })
-}
-
-/// Render the time course as SVG text.
-fn render_svg(fig: &Figure) -> Result<String, String> {
-    let mut s = String::new();
-    {
-        let root = SVGBackend::with_string(&mut s, SIZE).into_drawing_area();
-        draw(&root, fig).map_err(|e| format!("{e:?}"))?;
-        root.present().map_err(|e| format!("{e:?}"))?;
+impl Drawable for Figure {
+    fn size(&self) -> (u32, u32) {
+        SIZE
     }
-    Ok(s.replace(
-        &format!("font-family=\"{FAMILY}\""),
-        &format!("font-family=\"{SVG_FAMILY}\""),
-    ))
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        draw(root, self)
+    }
 }
 
 /// Draw the time-course figure of a run as `<dir>/<stem>.png` and `<dir>/<stem>.svg`
@@ -696,17 +719,7 @@ pub fn write_timecourse(
     scenario: &Scenario,
     results: &[ArmResult],
 ) -> Result<[PathBuf; 2], OutputError> {
-    register_fonts();
-    let fig = Figure::build(scenario, results)?;
-    let png = dir.join(format!("{stem}.png"));
-    let svg = dir.join(format!("{stem}.svg"));
-    write_png(&png, &fig)?;
-    let text = render_svg(&fig).map_err(|message| OutputError::Plot {
-        path: svg.clone(),
-        message,
-    })?;
-    atomic::write_bytes(&svg, text.as_bytes())?;
-    Ok([png, svg])
+    write_figure(dir, stem, &Figure::build(scenario, results)?)
 }
 
 #[cfg(test)]
