@@ -4,6 +4,7 @@
 //! ([`solver`]), schedules of interventions ([`schedule`]), and simulation
 //! ([`simulate`]) are pure; reading and writing files happens at the edges.
 
+pub mod bistability;
 pub mod compare;
 pub mod export;
 pub mod metrics;

@@ -81,6 +81,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find where the loop sustains itself: steady contraction and pain from rest and
+    /// after a brief strong effort, over injury levels; the range where they differ is bistable.
+    #[command(
+        after_help = "Examples:\n  spasm bistability                        # healthy muscle, injury 0 to 1\n  spasm bistability --set pain_adaptation -o out/adaptation"
+    )]
+    Bistability {
+        /// Parameter set (default: healthy).
+        #[arg(long, default_value = "healthy")]
+        set: String,
+        /// Injury levels to probe, from 0 to 1 (at least 2).
+        #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u32).range(2..=201))]
+        steps: u32,
+        /// Output directory (default: out/bistability-<set>).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
     /// Export the model (and optionally one arm of a scenario) to an exchange format.
     #[command(subcommand)]
     Export(ExportFormat),
@@ -138,6 +154,7 @@ fn main() -> ExitCode {
         } => commands::run(scenario, out, quiet, json),
         Command::Validate { json } => commands::validate(json),
         Command::Params { set, json } => commands::params(set, json),
+        Command::Bistability { set, steps, out } => commands::bistability(set, steps, out),
         Command::Export(ExportFormat::Sbml {
             scenario,
             set,
@@ -175,6 +192,70 @@ fn main() -> ExitCode {
 
 mod commands {
     use super::*;
+
+    pub fn bistability(set: String, steps: u32, out: Option<PathBuf>) -> miette::Result<ExitCode> {
+        let err = |e: &dyn std::fmt::Display| miette::miette!("{e}");
+        let model = validate::model(&set).map_err(|e| err(&e))?;
+        let dir = out.unwrap_or_else(|| PathBuf::from("out").join(format!("bistability-{set}")));
+        let partial = spasm::output::atomic::PartialDir::create(
+            &dir,
+            spasm::output::atomic::Replace::RunDirOnly,
+        )
+        .map_err(|e| err(&e))?;
+        let injuries: Vec<f64> = (0..steps)
+            .map(|k| f64::from(k) / f64::from(steps - 1))
+            .collect();
+        let rows = spasm::bistability::scan(&model, &injuries, &Default::default())
+            .map_err(|e| err(&e))?;
+        spasm::output::bistability::write_bistability(partial.path(), &set, &rows)
+            .map_err(|e| err(&e))?;
+        let manifest = serde_json::json!({
+            "program": env!("CARGO_PKG_NAME"),
+            "version": env!("CARGO_PKG_VERSION"),
+            "command": "bistability",
+            "parameter_set": set,
+            "injury_levels": steps,
+            "command_line": std::env::args().collect::<Vec<_>>(),
+        });
+        spasm::output::atomic::write_bytes(
+            &partial.path().join("manifest.json"),
+            serde_json::to_string_pretty(&manifest)
+                .expect("manifest serialises")
+                .as_bytes(),
+        )
+        .map_err(|e| err(&e))?;
+        let dir = partial
+            .commit(spasm::output::atomic::Replace::RunDirOnly)
+            .map_err(|e| err(&e))?;
+        let threshold = spasm::output::bistability::BISTABLE_THRESHOLD;
+        let range: Vec<f64> = rows
+            .iter()
+            .filter(|r| r.bistable(threshold))
+            .map(|r| r.injury)
+            .collect();
+        println!(
+            "{:>8} {:>12} {:>18} {:>10} {:>18}",
+            "injury", "a rest", "a after effort", "pain rest", "pain after effort"
+        );
+        for r in &rows {
+            println!(
+                "{:>8.2} {:>9.1} %MVC {:>13.1} %MVC {:>10.1} {:>18.1}",
+                r.injury,
+                100.0 * r.a_rest,
+                100.0 * r.a_after_effort,
+                r.pain_rest,
+                r.pain_after_effort
+            );
+        }
+        match (range.first(), range.last()) {
+            (Some(lo), Some(hi)) => {
+                println!("bistable (spasm can sustain itself) for injury {lo:.2}–{hi:.2}")
+            }
+            _ => println!("monostable at every injury level: the loop never sustains itself"),
+        }
+        println!("wrote {}", dir.display());
+        Ok(ExitCode::SUCCESS)
+    }
 
     pub fn export_sbml(
         scenario: Option<PathBuf>,

@@ -140,3 +140,42 @@ fn export_sbml_writes_a_model_file_and_rejects_unknown_arms() {
     let stdout = succeeds(spasm().args(["export", "sbml", "--set", "healthy"]));
     assert!(stdout.contains("id=\"k_edema\""));
 }
+
+#[test]
+fn bistability_finds_the_self_sustaining_range_and_writes_its_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("bis");
+    let text = succeeds(
+        spasm()
+            .args(["bistability", "--steps", "5", "-o"])
+            .arg(&dir),
+    );
+    assert!(
+        text.contains("bistable (spasm can sustain itself) for injury 0.50–1.00"),
+        "{text}"
+    );
+    for f in [
+        "bistability.csv",
+        "bistability.png",
+        "bistability.svg",
+        "manifest.json",
+    ] {
+        assert!(dir.join(f).is_file(), "missing {f}");
+    }
+    let csv = std::fs::read_to_string(dir.join("bistability.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 5);
+    let text = succeeds(
+        spasm()
+            .args([
+                "bistability",
+                "--set",
+                "pain_adaptation",
+                "--steps",
+                "5",
+                "-o",
+            ])
+            .arg(tmp.path().join("pa")),
+    );
+    assert!(text.contains("for injury 0.75–1.00"), "{text}");
+    fails(spasm().args(["bistability", "--set", "sick"]));
+}

@@ -17,6 +17,7 @@
 //! contraction (0–1), `/` → `_per_`.
 
 pub mod atomic;
+pub mod bistability;
 pub mod csv;
 pub mod json;
 pub mod manifest;

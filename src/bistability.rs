@@ -1,0 +1,126 @@
+//! Where the spasm–ischemia loop becomes self-sustaining: for each injury level H
+//! (held fixed), the state the muscle settles into from rest and the state it
+//! settles into after a brief strong effort. Where the two differ the loop is
+//! bistable (hysteresis): the same muscle can rest or stay in spasm. Pure.
+
+use crate::model::{idx, Model, State};
+use crate::schedule::{Effect, Schedule};
+use crate::simulate::{settle, simulate, SolverConfig};
+use crate::solver::SolverError;
+
+/// Settling time before each probe, and the time allowed to reach a steady state
+/// after it, s (one day each: every loop time constant except healing and central
+/// sensitisation, both frozen or irrelevant here, is minutes to hours).
+pub const PROBE_TIME: f64 = 86_400.0;
+
+/// The effort that probes for the upper branch: 2 min at 50 %MVC (model.md target 8).
+pub const PROBE_EFFORT: (f64, f64) = (120.0, 0.5);
+
+/// Two steady states at one injury level.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Branches {
+    /// Injury level H (0–1), held fixed.
+    pub injury: f64,
+    /// Contraction settled from rest, fraction of MVC.
+    pub a_rest: f64,
+    /// Contraction settled after the effort, fraction of MVC.
+    pub a_after_effort: f64,
+    /// Pain settled from rest, NRS.
+    pub pain_rest: f64,
+    /// Pain settled after the effort, NRS.
+    pub pain_after_effort: f64,
+}
+
+impl Branches {
+    /// Whether the effort left the muscle in a different state (spasm) than rest:
+    /// contraction differs by more than `threshold` (fraction of MVC).
+    pub fn bistable(&self, threshold: f64) -> bool {
+        self.a_after_effort - self.a_rest > threshold
+    }
+}
+
+/// Probe the loop of `model` at each injury level in `injuries` (0–1). Healing and
+/// any disc source are switched off so H stays where it is put.
+pub fn scan(
+    model: &Model,
+    injuries: &[f64],
+    cfg: &SolverConfig,
+) -> Result<Vec<Branches>, SolverError> {
+    injuries
+        .iter()
+        .map(|&h| {
+            let mut m = model.clone();
+            m.p.tau_heal = f64::INFINITY;
+            m.p.h_disc = 0.0;
+            m.p.h_initial = h;
+            let rest = settle(&m, PROBE_TIME, cfg)?;
+            let (dur, level) = PROBE_EFFORT;
+            let effort = Schedule::default().window(0.0, dur, Effect::Voluntary(level));
+            let after = *simulate(
+                &m,
+                &rest,
+                &effort,
+                dur + PROBE_TIME,
+                &[dur + PROBE_TIME],
+                cfg,
+            )?
+            .last();
+            let still = *simulate(
+                &m,
+                &rest,
+                &Schedule::default(),
+                PROBE_TIME,
+                &[PROBE_TIME],
+                cfg,
+            )?
+            .last();
+            let get = |y: &State, i: usize| y[i];
+            Ok(Branches {
+                injury: h,
+                a_rest: get(&still, idx::A),
+                a_after_effort: get(&after, idx::A),
+                pain_rest: get(&still, idx::P),
+                pain_after_effort: get(&after, idx::P),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::ParamSet;
+
+    fn model(set: &str) -> Model {
+        Model::new(ParamSet::embedded(set).unwrap().to_params().unwrap())
+    }
+
+    #[test]
+    fn healthy_is_monostable_and_injury_opens_a_bistable_range() {
+        let b = scan(
+            &model("healthy"),
+            &[0.0, 0.5, 0.9],
+            &SolverConfig::default(),
+        )
+        .unwrap();
+        assert!(!b[0].bistable(0.05), "{:?}", b[0]);
+        assert!(b[1].bistable(0.05), "{:?}", b[1]);
+        assert!(b[1].pain_after_effort > b[1].pain_rest);
+        // Resting contraction never rises with injury (pain adaptation).
+        assert!(b[1].a_rest <= b[0].a_rest + 1e-9 && b[2].a_rest <= b[0].a_rest + 1e-9);
+    }
+
+    #[test]
+    fn the_pain_adaptation_variant_needs_a_much_larger_injury() {
+        let b = scan(
+            &model("pain_adaptation"),
+            &[0.0, 0.25, 0.5, 0.75],
+            &SolverConfig::default(),
+        )
+        .unwrap();
+        // Monostable up to and including its own injury level (0.5), where the
+        // default loop is already bistable; only a severe injury tips it.
+        assert!(b[..3].iter().all(|x| !x.bistable(0.05)), "{b:?}");
+        assert!(b[3].bistable(0.05), "{:?}", b[3]);
+    }
+}
