@@ -56,31 +56,7 @@ enum Command {
         long_about = "Compare interventions: run every arm of a scenario on its patient and write a ranked endpoint table (comparison.md, comparison.csv), a bar chart of the main endpoints (endpoints.png/.svg), overlaid time courses (timecourse.png/.svg) and a short summary naming which arms broke the spasm–ischemia cycle and when (summary.txt, also printed). Arms are ranked by pain AUC over days 0–7; differences are against the arm named \"no treatment\" (or --reference; without either, the first arm).\n\nWith --cohort N, N virtual patients are drawn from the distributions in models/cohort.toml (seed --seed, or one from the clock, always recorded in manifest.json), every arm is run on the same patients in parallel, and cohort.md/cohort.csv/cohort.png report per-arm medians and quartiles, the paired difference to the reference with a 95 % interval, and the fraction of patients in whom the loop was broken. Results do not depend on the number of threads (RAYON_NUM_THREADS).",
         after_help = "Examples:\n  spasm compare                                   # the embedded standard benchmark (examples/benchmark.toml)\n  spasm compare examples/benchmark.toml -o out/bench\n  spasm compare examples/benchmark.toml --cohort 1000 --seed 1\n  spasm compare examples/bed_rest.toml --reference \"bed rest\""
     )]
-    Compare {
-        /// Scenario file (TOML) with several arms; omit for the embedded standard benchmark.
-        scenario: Option<PathBuf>,
-        /// Output directory (default: out/<scenario file stem>-compare).
-        #[arg(short, long)]
-        out: Option<PathBuf>,
-        /// Also run a virtual cohort of this many patients (at least 1).
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-        cohort: Option<u64>,
-        /// Seed of the cohort draws (default: from the clock; always recorded in manifest.json).
-        #[arg(long, value_name = "S", requires = "cohort")]
-        seed: Option<u64>,
-        /// Reference arm for differences (default: "no treatment", else the first arm).
-        #[arg(long, value_name = "ARM")]
-        reference: Option<String>,
-        /// Cohort: the loop counts as broken when there is no spasm from this time to the end of the run.
-        #[arg(long, value_name = "TIME", default_value = "25 h", requires = "cohort")]
-        broken_from: String,
-        /// Print nothing but errors (and no progress bar).
-        #[arg(short, long)]
-        quiet: bool,
-        /// Print the comparison (and cohort statistics) as JSON on stdout.
-        #[arg(long)]
-        json: bool,
-    },
+    Compare(commands::CompareArgs),
     /// Find where the loop sustains itself: steady contraction and pain from rest and
     /// after a brief strong effort, over injury levels; the range where they differ is bistable.
     #[command(
@@ -161,25 +137,7 @@ fn main() -> ExitCode {
             arm,
             out,
         }) => commands::export_sbml(scenario, set, arm, out),
-        Command::Compare {
-            scenario,
-            out,
-            cohort,
-            seed,
-            reference,
-            broken_from,
-            quiet,
-            json,
-        } => commands::compare(commands::CompareArgs {
-            scenario,
-            out,
-            cohort,
-            seed,
-            reference,
-            broken_from,
-            quiet,
-            json,
-        }),
+        Command::Compare(args) => commands::compare(args),
     };
     match result {
         Ok(code) => code,
@@ -437,14 +395,30 @@ mod commands {
     }
 
     /// Arguments of `spasm compare`.
+    #[derive(clap::Args)]
     pub struct CompareArgs {
+        /// Scenario file (TOML) with several arms; omit for the embedded standard benchmark.
         pub scenario: Option<PathBuf>,
+        /// Output directory (default: out/<scenario file stem>-compare).
+        #[arg(short, long)]
         pub out: Option<PathBuf>,
+        /// Also run a virtual cohort of this many patients (at least 1).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
         pub cohort: Option<u64>,
+        /// Seed of the cohort draws (default: from the clock; always recorded in manifest.json).
+        #[arg(long, value_name = "S", requires = "cohort")]
         pub seed: Option<u64>,
+        /// Reference arm for differences (default: "no treatment", else the first arm).
+        #[arg(long, value_name = "ARM")]
         pub reference: Option<String>,
+        /// Cohort: the loop counts as broken when there is no spasm from this time to the end of the run.
+        #[arg(long, value_name = "TIME", default_value = "25 h", requires = "cohort")]
         pub broken_from: String,
+        /// Print nothing but errors (and no progress bar).
+        #[arg(short, long)]
         pub quiet: bool,
+        /// Print the comparison (and cohort statistics) as JSON on stdout.
+        #[arg(long)]
         pub json: bool,
     }
 

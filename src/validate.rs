@@ -580,7 +580,7 @@ pub fn effort() -> Schedule {
 /// 20 min hot pack from [`TREATMENT_START`].
 pub fn treated_episode(days: usize) -> Schedule {
     let doses = 3 * days;
-    let mut s = effort()
+    effort()
         .repeat_event(
             TREATMENT_START,
             8.0 * HOUR,
@@ -592,15 +592,14 @@ pub fn treated_episode(days: usize) -> Schedule {
             8.0 * HOUR,
             doses,
             Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
-        );
-    for d in 0..days {
-        s = s.window(
-            TREATMENT_START + d as f64 * DAY,
+        )
+        .repeat_window(
+            TREATMENT_START,
             20.0 * MIN,
+            DAY,
+            days,
             Effect::SkinHeat(HOT_PACK_C),
-        );
-    }
-    s
+        )
 }
 
 /// Target 8: monostable healthy, hysteresis when injured, pain adaptation.
