@@ -10,6 +10,8 @@
 //! - `plan.json`: parameters (canonical units), derived constants, initial state,
 //!   output times, absolute-tolerance scales and the schedule flattened into
 //!   segments (drivers, and state jumps as `y[i] ← mul·y[i] + add`) for the SciPy RHS;
+//! - `spasm_rhs.py`: the model's right-hand side for SciPy, generated from the
+//!   equations in `src/model/` (`spasm export python`);
 //! - `spasm.json`: for every `--rtol`, the time per scenario (median of repeats),
 //!   solver counters, and P and a at the output times; plus a reference run at
 //!   `--ref-rtol`.
@@ -90,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         to_sbml(&set, &model, &y0, Some(&schedule), t_end)?,
     )?;
     let pl = plan(&model.drivers, &schedule, t_end);
-    let p = &model.p;
+    let p = model.params();
     let bio = |d: Drug| match d {
         Drug::Ibuprofen => p.ibu_f,
         Drug::Cyclobenzaprine => p.cbz_f,
@@ -144,6 +146,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "segments": segments,
     });
     std::fs::write(out.join("plan.json"), serde_json::to_string(&plan_json)?)?;
+    // The right-hand side for SciPy, generated from the model's equations.
+    std::fs::write(out.join("spasm_rhs.py"), spasm::export::python_module())?;
 
     // Timing.
     let run = |rtol: f64| -> Result<Trajectory, Box<dyn std::error::Error>> {

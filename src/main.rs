@@ -44,12 +44,15 @@ enum Command {
     },
     /// Run every validation target of docs/model.md §6 and print measured vs expected; exits 1 if any fails.
     #[command(
-        after_help = "Examples:\n  spasm validate\n  spasm validate --json > validation.json"
+        after_help = "Examples:\n  spasm validate\n  spasm validate --json > validation.json\n  spasm validate --target 8 --target 12   # only these targets"
     )]
     Validate {
         /// Print the table as JSON.
         #[arg(long)]
         json: bool,
+        /// Run only this target (repeatable; default: all).
+        #[arg(long = "target", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
+        targets: Vec<u8>,
     },
     /// Compare interventions: run every arm on the patient (and optionally on a virtual cohort) and rank them.
     #[command(
@@ -110,6 +113,23 @@ enum ExportFormat {
         #[arg(short, long)]
         out: Option<PathBuf>,
     },
+    /// The model's right-hand side as a Python module (standard library only), generated
+    /// from the equations in src/model/: the SciPy peer harness runs it.
+    #[command(
+        after_help = "Examples:\n  spasm export python -o spasm_rhs.py\n  python3 -c 'import spasm_rhs; print(spasm_rhs.STATES)'"
+    )]
+    Python {
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+    /// The equation table of docs/model.md (Markdown), generated from src/model/.
+    #[command(after_help = "Examples:\n  spasm export equations -o equations.md")]
+    Equations {
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -128,7 +148,7 @@ fn main() -> ExitCode {
             quiet,
             json,
         } => commands::run(scenario, out, quiet, json),
-        Command::Validate { json } => commands::validate(json),
+        Command::Validate { json, targets } => commands::validate(json, &targets),
         Command::Params { set, json } => commands::params(set, json),
         Command::Bistability { set, steps, out } => commands::bistability(set, steps, out),
         Command::Export(ExportFormat::Sbml {
@@ -137,6 +157,12 @@ fn main() -> ExitCode {
             arm,
             out,
         }) => commands::export_sbml(scenario, set, arm, out),
+        Command::Export(ExportFormat::Python { out }) => {
+            commands::write_text(&spasm::export::python_module(), out)
+        }
+        Command::Export(ExportFormat::Equations { out }) => {
+            commands::write_text(&spasm::export::markdown_table(), out)
+        }
         Command::Compare(args) => commands::compare(args),
     };
     match result {
@@ -236,10 +262,16 @@ mod commands {
                     })?,
                     None => &sc.arms[0],
                 };
-                let docs = ParamSet::embedded(&sc.set_name).map_err(|e| err(&e))?;
-                let y0 = sc.initial_state().map_err(|e| err(&e))?;
-                spasm::export::to_sbml(&docs, &sc.model, &y0, Some(&chosen.schedule), sc.duration)
-                    .map_err(|e| err(&e))?
+                let patient = chosen.patient(&sc.model);
+                let y0 = sc.settled(&patient).map_err(|e| err(&e))?;
+                spasm::export::to_sbml(
+                    &sc.params,
+                    &patient,
+                    &y0,
+                    Some(&chosen.schedule),
+                    sc.duration,
+                )
+                .map_err(|e| err(&e))?
             }
             None => {
                 let name = set.unwrap_or_else(|| "healthy".to_string());
@@ -248,17 +280,25 @@ mod commands {
                 spasm::export::to_sbml(&docs, &model, &y0, None, 86_400.0).map_err(|e| err(&e))?
             }
         };
+        write_text(&xml, out)
+    }
+
+    /// Write `text` to `out` atomically, or to standard output.
+    pub fn write_text(text: &str, out: Option<PathBuf>) -> miette::Result<ExitCode> {
         match out {
-            Some(path) => {
-                spasm::output::atomic::write_bytes(&path, xml.as_bytes()).map_err(|e| err(&e))?
-            }
-            None => print!("{xml}"),
+            Some(path) => spasm::output::atomic::write_bytes(&path, text.as_bytes())
+                .map_err(|e| miette::miette!("{e}"))?,
+            None => print!("{text}"),
         }
         Ok(ExitCode::SUCCESS)
     }
 
-    pub fn validate(json: bool) -> miette::Result<ExitCode> {
-        let bar = indicatif::ProgressBar::new(validate::TARGETS.len() as u64).with_style(
+    pub fn validate(json: bool, only: &[u8]) -> miette::Result<ExitCode> {
+        let chosen: Vec<_> = validate::TARGETS
+            .iter()
+            .filter(|(n, _)| only.is_empty() || only.contains(n))
+            .collect();
+        let bar = indicatif::ProgressBar::new(chosen.len() as u64).with_style(
             indicatif::ProgressStyle::with_template(
                 "validating {bar:30} target {msg} ({pos}/{len})",
             )
@@ -268,7 +308,7 @@ mod commands {
             bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
         let mut rows = Vec::new();
-        for (n, target) in validate::TARGETS {
+        for (n, target) in chosen {
             bar.set_message(n.to_string());
             rows.extend(target().map_err(|e| miette::miette!("target {n} could not run: {e}"))?);
             bar.inc(1);

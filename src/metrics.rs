@@ -243,11 +243,11 @@ pub fn endpoints(model: &Model, tr: &Trajectory, th: &MetricThresholds) -> Endpo
             m.drivers = *d;
         }
         let arr = &y.data.0[0];
-        g.push(m.algebraic(arr).g);
-        let (c1, c2, c3) = m.concentrations(arr);
-        conc[0].push(c1);
-        conc[1].push(c2);
-        conc[2].push(c3);
+        let al = m.algebraic(arr);
+        g.push(al.g);
+        conc[0].push(al.c_ibu);
+        conc[1].push(al.c_cbz);
+        conc[2].push(al.c_tiz);
     }
     let t_first = t.first().copied().unwrap_or(0.0);
     let t_last = t.last().copied().unwrap_or(0.0);
@@ -462,7 +462,7 @@ mod tests {
         // Cuff at arterial pressure for [2, 4] h occludes completely (g = 0) and
         // oxygenation falls to 0.2 of rest.
         let (mut m, mut tr) = synth(0.25, 8.0 * 24.0, |_| (0.0, 0.01));
-        let p_art = m.p.p_art;
+        let p_art = m.params().p_art;
         for (k, &ts) in tr.times.iter().enumerate() {
             let inside = (2.0 * HOUR..=4.0 * HOUR).contains(&ts);
             if inside {
@@ -472,7 +472,7 @@ mod tests {
         }
         // Ibuprofen amount such that concentration is 10 mg/L over [0, 24] h, then 0
         // (ramp down over one sample).
-        let v = m.p.ibu_v;
+        let v = m.params().ibu_v;
         for (k, &ts) in tr.times.iter().enumerate() {
             tr.states[k][idx::IBU] = if ts <= 24.0 * HOUR { 10.0 * v } else { 0.0 };
         }

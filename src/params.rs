@@ -293,12 +293,20 @@ fn suggest(name: &str) -> String {
 
 macro_rules! params {
     ($( $name:ident : $unit:literal ),* $(,)?) => {
-        /// Model parameters in canonical units (the unit of each field is listed in
+        /// Model parameters (the unit of each field, canonical, is listed in
         /// [`Params::NAMES`]; meanings and sources are in `models/healthy.toml` and
-        /// docs/model.md).
+        /// docs/model.md). `T` is `f64` for simulation and a named symbol in the
+        /// symbolic form of the equations.
         #[derive(Debug, Clone, PartialEq)]
         #[allow(missing_docs)]
-        pub struct Params { $( pub $name: f64, )* }
+        pub struct Params<T = f64> { $( pub $name: T, )* }
+
+        impl<T: Copy> Params<T> {
+            /// Build from a function of the parameter's name.
+            pub fn from_fn(mut f: impl FnMut(&'static str) -> T) -> Self {
+                Self { $( $name: f(stringify!($name)), )* }
+            }
+        }
 
         impl Params {
             /// Every parameter name with its canonical unit.
@@ -328,24 +336,34 @@ macro_rules! params {
 }
 
 params! {
-    tau_a: "s", u0: "MVC", drive_softness: "MVC", gain_gamma: "MVC", gain_injury: "1",
-    u_guard: "MVC", alpha_adapt: "MVC", u_stress_tonic: "MVC",
-    fatigue_rate: "1/s", recovery_rate: "1/s", es_fatigue_rate: "1/s",
+    // activation and fatigue
+    tau_a: "s", u0: "MVC", drive_softness: "MVC", gain_gamma: "MVC", alpha_adapt: "MVC",
+    u_stress_tonic: "MVC", fatigue_rate: "1/s", recovery_rate: "1/s", es_fatigue_rate: "1/s",
+    mvc_force: "N", mvc_force_ref: "N",
+    // perfusion
     p0: "mmHg", k_p: "mmHg/MVC", k_edema: "mmHg", p_on: "mmHg", p_art: "mmHg",
-    v_max: "1", k_v: "mM", flow_doubling_temp: "°C", pump_gain: "1",
+    v_max: "1", k_v: "mM", flow_doubling_temp: "°C", pump_gain: "1", es_pump: "1/MVC",
+    // metabolism
     k_supply: "1/s", consumption_ratio: "1", k_c: "1", d0: "1", d1: "1/MVC", k_o: "1", h_o: "1",
     beta0: "mM/s", beta1: "mM/s", k_rest: "mM", tau_w: "s",
+    // nociception and pain
     k_n: "mM", h_n: "1", s_max: "1", k_s: "a.u.", eps_met: "1", w_h: "1",
-    la_ec50: "mg", la_tau: "s",
-    w1: "1", w2: "1", k_gamma: "1", h_gamma: "1", tau_gamma: "s",
-    stretch_max: "1", tau_x_on: "s", tau_x_off: "s", massage_max: "1", tau_y_on: "s", tau_y_off: "s",
-    heat_spindle: "1/°C", heat_softness: "°C", relax_emax: "1", cbz_ec50: "mg/L", tiz_ec50: "mg/L",
-    sigma_m: "1/mM/s", sigma_h: "1/s", tau_s: "s", cox_imax: "1", cox_ic50: "mg/L",
+    sigma_m: "1/mM/s", sigma_h: "1/s", tau_s: "s",
     kappa: "1", c_z: "1", z_pain: "1", tau_p: "s", tens_max: "1",
     k_z: "1/s", w_z: "1", k_zh: "1", h_z: "1", tau_z: "s",
-    t_core: "°C", t_skin: "°C", t1_rest: "°C", t3_rest: "°C", k_skin: "1/s", k_blood: "1/s",
-    us_heat_3mhz: "°C·cm2/W/s", us_heat_1mhz: "°C·cm2/W/s",
+    // fusimotor loop and spindle gain
+    fac_injury: "1", w2: "1", k_gamma: "1", h_gamma: "1", tau_gamma: "s",
+    stretch_max: "1", tau_x_on: "s", tau_x_off: "s", massage_max: "1", tau_y_on: "s", tau_y_off: "s",
+    heat_spindle: "1/°C", heat_softness: "°C",
+    // tissue temperature
+    t_core: "°C", t_skin: "°C", k_skin: "1/s", k_cond: "1/s", k_blood: "1/s", q_met: "°C/s",
+    node_spacing: "cm", core_depth: "cm", us_attenuation: "1/cm/MHz", us_coupling: "1",
+    rho_c: "J/cm^3/°C",
+    // injury
     tau_heal: "s", h_disc: "1/s", h_initial: "1",
+    // pharmacology
+    relax_emax: "1", cbz_ec50: "mg/L", tiz_ec50: "mg/L", cox_imax: "1", cox_ic50: "mg/L",
+    la_ec50: "mg", la_tau: "s",
     ibu_ka: "1/s", ibu_cl: "L/s", ibu_v: "L", ibu_f: "1",
     cbz_ka: "1/s", cbz_cl: "L/s", cbz_v: "L", cbz_f: "1",
     tiz_ka: "1/s", tiz_cl: "L/s", tiz_v: "L", tiz_f: "1",

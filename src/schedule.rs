@@ -43,6 +43,9 @@ pub enum Effect {
     DiscSource(f64),
     /// Bed rest: no rhythmic activity while it lasts, whatever else is scheduled.
     BedRest,
+    /// Experimental muscle pain (hypertonic saline): nociceptor activity 0–1, with no
+    /// injury, oedema or sensitiser.
+    ExperimentalPain(f64),
 }
 
 impl Effect {
@@ -71,6 +74,7 @@ impl Effect {
             Effect::Voluntary(a) => d.voluntary = d.voluntary.max(a),
             Effect::DiscSource(r) => d.disc_source += r,
             Effect::BedRest => d.activity = 0.0,
+            Effect::ExperimentalPain(n) => d.exp_pain = d.exp_pain.max(n),
         }
     }
 }
@@ -220,6 +224,7 @@ impl Effect {
             Effect::Voluntary(_) => "effort",
             Effect::DiscSource(_) => "disc herniation",
             Effect::BedRest => "bed rest",
+            Effect::ExperimentalPain(_) => "experimental pain",
         }
     }
 }

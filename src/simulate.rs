@@ -122,7 +122,7 @@ fn run<I: Integrator<NS>>(
     let start = Instant::now();
     let base = model.drivers;
     let mut m = model.clone();
-    let p = &model.p;
+    let p = model.params();
     let bio = |d: Drug| match d {
         Drug::Ibuprofen => p.ibu_f,
         Drug::Cyclobenzaprine => p.cbz_f,

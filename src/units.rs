@@ -3,7 +3,8 @@
 //! library's canonical units.
 //!
 //! Canonical (internal) units: time s, mass mg, volume L, concentration of small
-//! ions mM, pressure mmHg, temperature °C, ultrasound intensity W/cm², fraction of
+//! ions mM, pressure mmHg, temperature °C, ultrasound intensity W/cm², length cm,
+//! energy J, force N (stored as J/cm), fraction of
 //! maximal voluntary contraction (MVC) as a plain number 0–1.
 
 use std::fmt;
@@ -33,6 +34,12 @@ impl Dimension {
     pub const POWER: Dimension = Dimension([0, 0, 0, 0, 0, 0, 1, 0]);
     /// Area (canonical unit: cm²).
     pub const AREA: Dimension = Dimension([0, 0, 0, 0, 0, 0, 0, 2]);
+    /// Length (canonical unit: cm).
+    pub const LENGTH: Dimension = Dimension([0, 0, 0, 0, 0, 0, 0, 1]);
+    /// Energy (canonical unit: J = W·s).
+    pub const ENERGY: Dimension = Dimension([1, 0, 0, 0, 0, 0, 1, 0]);
+    /// Force (energy per length; canonical unit: J/cm, so 1 N = 0.01 J/cm).
+    pub const FORCE: Dimension = Dimension([1, 0, 0, 0, 0, 0, 1, -1]);
 
     fn add(self, o: Dimension, sign: i8) -> Dimension {
         let mut d = self.0;
@@ -117,6 +124,12 @@ const TABLE: &[(&str, Dimension, f64)] = &[
     ("C", Dimension::TEMPERATURE, 1.0),
     ("W", Dimension::POWER, 1.0),
     ("cm2", Dimension::AREA, 1.0),
+    ("cm", Dimension::LENGTH, 1.0),
+    ("mm", Dimension::LENGTH, 0.1),
+    ("m", Dimension::LENGTH, 100.0),
+    ("J", Dimension::ENERGY, 1.0),
+    ("N", Dimension::FORCE, 0.01),
+    ("kN", Dimension::FORCE, 10.0),
     ("W/cm2", Dimension::INTENSITY, 1.0),
     ("W/cm²", Dimension::INTENSITY, 1.0),
 ];

@@ -109,7 +109,7 @@ fn alg_at(m: &Model, tr: &Trajectory, k: usize) -> crate::model::Algebraic<f64> 
 }
 
 fn k_plus(m: &Model, y: &State) -> f64 {
-    m.p.k_rest + y[idx::M]
+    m.params().k_rest + y[idx::M]
 }
 
 /// Target 1: rest is a stable steady state with the stated values.
@@ -293,7 +293,7 @@ fn hold_to_failure(m: &Model, y: &State, level: f64, limit: f64) -> R<(State, f6
     while t < limit {
         y = *simulate(&mm, &y, &Schedule::default(), step, &[step], &cfg)?.last();
         t += step;
-        if t > 10.0 * m.p.tau_a && y[idx::A] < 0.95 * level {
+        if t > 10.0 * m.params().tau_a && y[idx::A] < 0.95 * level {
             break;
         }
     }
@@ -429,8 +429,9 @@ pub fn target6() -> R<Vec<Check>> {
     }
     let q0 = m.algebraic(&y.data.0[0]).q;
     let mut warm = y;
-    warm[idx::T1] += 3.0;
-    warm[idx::T3] += 3.0;
+    for i in crate::model::thermal::NODE_STATES {
+        warm[i] += 3.0;
+    }
     out.push(check(
         6,
         "flow after +3 °C tissue warming",
@@ -485,7 +486,11 @@ pub fn target7() -> R<Vec<Check>> {
         12.0 * HOUR,
         step,
     )?;
-    let c: Vec<f64> = tr.states.iter().map(|s| s[idx::IBU] / m.p.ibu_v).collect();
+    let c: Vec<f64> = tr
+        .states
+        .iter()
+        .map(|s| s[idx::IBU] / m.params().ibu_v)
+        .collect();
     let (kmax, cmax) = c.iter().enumerate().fold(
         (0, 0.0),
         |acc, (k, &v)| if v > acc.1 { (k, v) } else { acc },
@@ -503,7 +508,11 @@ pub fn target7() -> R<Vec<Check>> {
         Impulse::Dose(Drug::Cyclobenzaprine, 5.0),
     );
     let tr2 = go(&m, &y, &s, doses as f64 * tau, 600.0)?;
-    let conc: Vec<f64> = tr2.states.iter().map(|s| s[idx::CBZ] / m.p.cbz_v).collect();
+    let conc: Vec<f64> = tr2
+        .states
+        .iter()
+        .map(|s| s[idx::CBZ] / m.params().cbz_v)
+        .collect();
     let per = (tau / 600.0).round() as usize;
     let auc = |k: usize| {
         conc[k * per..=(k + 1) * per]
@@ -661,8 +670,9 @@ pub fn target8() -> R<Vec<Check>> {
     ];
     for set in ["healthy", "pain_adaptation"] {
         let (m, y) = rested(set)?;
-        let mut hurt = m.clone();
-        hurt.p.h_initial = 0.5;
+        let mut p = m.params().clone();
+        p.h_initial = 0.5;
+        let hurt = Model::new(p);
         let yh = settle(&hurt, 12.0 * HOUR, &SolverConfig::default())?;
         out.push(check(
             8,
@@ -714,7 +724,7 @@ pub fn target10() -> R<Vec<Check>> {
         .into_par_iter()
         .map(|k| -> R<Vec<EpisodeOutcome>> {
             let drawn = crate::compare::cohort::draw_patient(&spec, seed, k as u64);
-            let mut p = sc.model.p.clone();
+            let mut p = sc.model.params().clone();
             for (r, v) in spec.iter().zip(drawn) {
                 if let Some(f) = p.get_mut(&r.name) {
                     *f = v;
@@ -1050,11 +1060,246 @@ pub fn target9() -> R<Vec<Check>> {
     Ok(out)
 }
 
+/// Largest activation after `from` s in `tr`, %MVC above `rest` (MVC).
+fn max_rise_after(tr: &Trajectory, from: f64, rest: f64) -> f64 {
+    tr.times
+        .iter()
+        .zip(&tr.states)
+        .filter(|(t, _)| **t >= from)
+        .map(|(_, y)| 100.0 * (y[idx::A] - rest))
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// Target 12: a healthy muscle relaxes within seconds of a voluntary hold.
+pub fn target12() -> R<Vec<Check>> {
+    let (m, y) = rested("healthy")?;
+    let src = "model.md §6.12 (voluntary relaxation is fast)";
+    let mut out = Vec::new();
+    for (level, hold) in [(0.3, 3.0 * MIN), (0.5, 2.0 * MIN)] {
+        let s = Schedule::default().window(0.0, hold, Effect::Voluntary(level));
+        let tr = go(&m, &y, &s, hold + 30.0 * MIN, 1.0)?;
+        let after = max_rise_after(&tr, hold + 10.0, 0.0);
+        out.push(check(
+            12,
+            &format!(
+                "healthy: highest a from 10 s to 30 min after {} %MVC held {} min",
+                100.0 * level,
+                hold / MIN
+            ),
+            src,
+            0.0,
+            5.0,
+            "%MVC",
+            after,
+        ));
+    }
+    Ok(out)
+}
+
+/// Target 13: experimental muscle pain does not hold a relaxed healthy muscle.
+pub fn target13() -> R<Vec<Check>> {
+    let (m, y) = rested("healthy")?;
+    let src = "Svensson et al. 1998 Muscle Nerve 21:1382; Birznieks et al. 2008 J Physiol 586:2713; Knutson 2000";
+    let pain_for = 10.0 * MIN;
+    let s = Schedule::default().window(
+        0.0,
+        pain_for,
+        Effect::ExperimentalPain(crate::scenario::parse::EXPERIMENTAL_PAIN_LEVEL),
+    );
+    let tr = go(&m, &y, &s, pain_for, 1.0)?;
+    let during = |from: f64| {
+        tr.times
+            .iter()
+            .zip(&tr.states)
+            .filter(move |(t, _)| **t >= from && **t < pain_for)
+    };
+    let lowest_pain = during(30.0)
+        .map(|(_, s)| s[idx::P])
+        .fold(f64::INFINITY, f64::min);
+    let gamma_rise = during(0.0)
+        .map(|(_, s)| s[idx::GAMMA] - y[idx::GAMMA])
+        .fold(f64::NEG_INFINITY, f64::max);
+    Ok(vec![
+        check(
+            13,
+            "healthy, experimental pain 10 min: rise of a from 60 s on",
+            src,
+            f64::NEG_INFINITY,
+            0.5,
+            "%MVC",
+            max_rise_after(&tr, 60.0, y[idx::A]),
+        ),
+        check(
+            13,
+            "healthy, experimental pain: lowest pain from 30 s to the end of the infusion",
+            src,
+            3.0,
+            10.0,
+            "NRS",
+            lowest_pain,
+        ),
+        check(
+            13,
+            "healthy, experimental pain: rise of the fusimotor (γ) bias",
+            src,
+            f64::NEG_INFINITY,
+            0.01,
+            "",
+            gamma_rise,
+        ),
+    ])
+}
+
+/// Target 14: ischaemia alone does not make a healthy muscle spasm.
+pub fn target14() -> R<Vec<Check>> {
+    let (m, y) = rested("healthy")?;
+    let src = "model.md §6.14";
+    let cuff_for = 10.0 * MIN;
+    let s = Schedule::default().window(0.0, cuff_for, Effect::Cuff(200.0));
+    let tr = go(&m, &y, &s, cuff_for + 20.0 * MIN, 5.0)?;
+    let end = tr.times.partition_point(|&t| t < cuff_for);
+    Ok(vec![
+        check(
+            14,
+            "healthy, 200 mmHg cuff 10 min at rest: largest rise of a (cuff and 20 min after)",
+            src,
+            f64::NEG_INFINITY,
+            3.0,
+            "%MVC",
+            max_rise_after(&tr, 0.0, y[idx::A]),
+        ),
+        check(
+            14,
+            "healthy, 200 mmHg cuff: pain at the end of the cuff (pain develops)",
+            src,
+            1.0,
+            10.0,
+            "NRS",
+            tr.states[end][idx::P],
+        ),
+    ])
+}
+
+/// Rise of the three node temperatures (°C) and of the temperature at `depth_cm`
+/// after `minutes` of ultrasound at `frequency` MHz and `intensity` W/cm².
+fn ultrasound_rise(
+    m: &Model,
+    y: &State,
+    frequency: f64,
+    intensity: f64,
+    minutes: f64,
+    depth_cm: f64,
+) -> R<([f64; 3], f64)> {
+    let t = minutes * MIN;
+    let s = Schedule::default().window(
+        0.0,
+        t,
+        Effect::Ultrasound {
+            intensity,
+            frequency,
+        },
+    );
+    let tr = go(m, y, &s, t, t)?;
+    let end = tr.last();
+    let rise = crate::model::thermal::NODE_STATES.map(|i| end[i] - y[i]);
+    let at = |s: &State| m.temperature_at(&s.data.0[0], depth_cm);
+    Ok((rise, at(end) - at(y)))
+}
+
+/// Target 15: ultrasound heats superficially at 3 MHz and deeper at 1 MHz.
+pub fn target15() -> R<Vec<Check>> {
+    let (m, y) = rested("healthy")?;
+    let src = "Draper, Castel & Castel 1995 JOSPT 22:142; Hayes et al. 2004 J Athl Train 39:230";
+    let (r3, _) = ultrasound_rise(&m, &y, 3.0, 1.5, 10.0, 2.5)?;
+    let (r1, _) = ultrasound_rise(&m, &y, 1.0, 1.5, 10.0, 2.5)?;
+    let (_, hayes) = ultrasound_rise(&m, &y, 3.0, 1.5, 3.4, 2.5)?;
+    let share = |r: [f64; 3]| r[2] / r[0];
+    Ok(vec![
+        check(
+            15,
+            "3 MHz 1.5 W/cm² 10 min: rise at 1 cm minus rise at 3 cm",
+            src,
+            0.0,
+            f64::INFINITY,
+            "°C",
+            r3[0] - r3[2],
+        ),
+        check(
+            15,
+            "share reaching 3 cm (ΔT 3 cm / ΔT 1 cm), 1 MHz minus 3 MHz",
+            src,
+            0.0,
+            f64::INFINITY,
+            "",
+            share(r1) - share(r3),
+        ),
+        check(
+            15,
+            "3 MHz 1.5 W/cm² 3.4 min: rise at 2.5 cm (Hayes 2004: +4 °C)",
+            src,
+            3.0,
+            5.0,
+            "°C",
+            hayes,
+        ),
+    ])
+}
+
+/// Relative strength of Barnes's low-strength group: it occluded at 75.5 %MVC where
+/// the high-strength group did at 51.5 %MVC, at the same absolute tension.
+pub const BARNES_WEAK_STRENGTH: f64 = 51.5 / 75.5;
+
+/// Target 16: occlusion follows absolute force.
+pub fn target16() -> R<Vec<Check>> {
+    let (m, y) = rested("healthy")?;
+    let src = "Barnes 1980 Ergonomics 23:351";
+    let weaker = |fraction: f64| -> R<(Model, State)> {
+        let mut p = m.params().clone();
+        p.mvc_force = fraction * p.mvc_force_ref;
+        let w = Model::new(p);
+        let yw = settle(&w, 12.0 * HOUR, &SolverConfig::default())?;
+        Ok((w, yw))
+    };
+    let flow_at_half = |m: &Model, y: &State| -> R<f64> {
+        let s = Schedule::default().window(0.0, MIN, Effect::Voluntary(0.5));
+        let tr = go(m, y, &s, MIN - 1.0, 1.0)?;
+        Ok(alg_at(m, &tr, tr.times.len() - 1).q)
+    };
+    let (half, y_half) = weaker(0.5)?;
+    let (weak, y_weak) = weaker(BARNES_WEAK_STRENGTH)?;
+    let onset = |m: &Model, y: &State| {
+        (0..=1000)
+            .map(|k| k as f64 / 1000.0)
+            .find(|&a| perfusion_at(m, y, a) < 0.01)
+            .map_or(100.0, |a| 100.0 * a)
+    };
+    Ok(vec![
+        check(
+            16,
+            "after 1 min at 50 %MVC: flow with half the strength / flow of the reference",
+            src,
+            1.0,
+            f64::INFINITY,
+            "×",
+            flow_at_half(&half, &y_half)? / flow_at_half(&m, &y)?,
+        ),
+        check(
+            16,
+            "onset of full occlusion, Barnes's low-strength group (68 % of reference strength)",
+            src,
+            65.0,
+            86.0,
+            "%MVC",
+            onset(&weak, &y_weak),
+        ),
+    ])
+}
+
 /// A validation target: its number and the function that measures it.
 pub type Target = (u8, fn() -> R<Vec<Check>>);
 
 /// Every target of model.md §6, in order.
-pub const TARGETS: [Target; 11] = [
+pub const TARGETS: [Target; 16] = [
     (1, target1),
     (2, target2),
     (3, target3),
@@ -1066,6 +1311,11 @@ pub const TARGETS: [Target; 11] = [
     (9, target9),
     (10, target10),
     (11, target11),
+    (12, target12),
+    (13, target13),
+    (14, target14),
+    (15, target15),
+    (16, target16),
 ];
 
 /// Every target, in order.

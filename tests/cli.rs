@@ -151,7 +151,7 @@ fn bistability_finds_the_self_sustaining_range_and_writes_its_figure() {
             .arg(&dir),
     );
     assert!(
-        text.contains("bistable (spasm can sustain itself) for injury 0.50–1.00"),
+        text.contains("bistable (spasm can sustain itself) for injury 0.50–0.75"),
         "{text}"
     );
     for f in [

@@ -15,12 +15,14 @@ fn scenario(set: &str, arms: Vec<Arm>, duration: f64, every: f64, unit: &str) ->
         name: format!("{set}_{unit}"),
         description: String::new(),
         set_name: set.into(),
+        params: ParamSet::embedded(set).unwrap(),
         model: Model::new(ParamSet::embedded(set).unwrap().to_params().unwrap()),
         arms,
         duration,
         output_every: every,
         settle: 3600.0,
         time_unit: unit.into(),
+        output_depths: Vec::new(),
         solver: SolverConfig::default(),
         source_text: String::new(),
     }
@@ -52,13 +54,13 @@ fn check(paths: &[PathBuf; 2]) {
 fn one_arm_in_minutes_with_tizanidine_and_stretch() {
     let s = scenario(
         "healthy",
-        vec![Arm {
-            name: "stretch + tizanidine".into(),
-            schedule: Schedule::default()
+        vec![Arm::new(
+            "stretch + tizanidine",
+            Schedule::default()
                 .window(600.0, 300.0, Effect::Stretch)
                 .window(1800.0, 60.0, Effect::Voluntary(0.7))
                 .event(0.0, Impulse::Dose(Drug::Tizanidine, 4.0)),
-        }],
+        )],
         3.0 * 3600.0,
         30.0,
         "min",
@@ -76,11 +78,13 @@ fn one_arm_in_minutes_with_tizanidine_and_stretch() {
 #[test]
 fn many_arms_wrap_the_legend_and_cycle_colours() {
     let arms = (0..9)
-        .map(|k| Arm {
-            name: format!("massage session {k} of a long-named protocol"),
-            schedule: Schedule::default()
-                .window(0.0, 120.0, Effect::Voluntary(0.5))
-                .window(3600.0 * (1.0 + k as f64), 1200.0, Effect::Massage),
+        .map(|k| {
+            Arm::new(
+                format!("massage session {k} of a long-named protocol"),
+                Schedule::default()
+                    .window(0.0, 120.0, Effect::Voluntary(0.5))
+                    .window(3600.0 * (1.0 + k as f64), 1200.0, Effect::Massage),
+            )
         })
         .collect();
     let s = scenario("acute_injury", arms, 24.0 * 3600.0, 300.0, "h");
@@ -93,10 +97,7 @@ fn many_arms_wrap_the_legend_and_cycle_colours() {
 fn empty_trajectories_still_draw() {
     let s = scenario(
         "healthy",
-        vec![Arm {
-            name: "nothing".into(),
-            schedule: Schedule::default(),
-        }],
+        vec![Arm::new("nothing", Schedule::default())],
         3600.0,
         60.0,
         "s",
@@ -104,6 +105,7 @@ fn empty_trajectories_still_draw() {
     let r = vec![ArmResult {
         name: "nothing".into(),
         schedule: Schedule::default(),
+        model: s.model.clone(),
         trajectory: Trajectory::default(),
     }];
     let (_keep, dir) = out_dir("empty");

@@ -23,15 +23,13 @@ fn scenario() -> Scenario {
             .unwrap(),
     );
     let trigger = Schedule::default().window(0.0, 120.0, Effect::Voluntary(0.5));
-    let arm = |name: &str, s: Schedule| Arm {
-        name: name.into(),
-        schedule: s,
-    };
+    let arm = |name: &str, s: Schedule| Arm::new(name, s);
     Scenario {
         name: "acute_low_back".into(),
         description:
             "acute strain after a 2-min 50 %MVC effort; heat, ibuprofen or cyclobenzaprine".into(),
         set_name: "acute_injury".into(),
+        params: ParamSet::embedded("acute_injury").unwrap(),
         model,
         arms: vec![
             arm("no treatment", trigger.clone()),
@@ -54,6 +52,7 @@ fn scenario() -> Scenario {
         output_every: 600.0,
         settle: 12.0 * H,
         time_unit: "h".into(),
+        output_depths: vec![2.5],
         solver: SolverConfig::default(),
         source_text: "# hand-built test scenario\n".into(),
     }
@@ -119,13 +118,15 @@ fn run_directory_has_every_file_with_expected_content() {
         "spindle_1",
         "c_ibu_mg_per_L",
         "c_cbz_ng_per_mL",
+        "T_at_2.5cm_degC",
     ] {
         assert!(
             header.iter().any(|h| h == col),
             "no column {col} in {header:?}"
         );
     }
-    assert_eq!(header.len(), 2 + STATE_NAMES.len() + 13);
+    // States, 13 derived quantities and the one requested depth.
+    assert_eq!(header.len(), 2 + STATE_NAMES.len() + 13 + 1);
     assert!(header.iter().all(|h| h.is_ascii()));
     let rows: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
     let samples: usize = r.iter().map(|a| a.trajectory.times.len()).sum();

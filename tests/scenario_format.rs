@@ -173,11 +173,14 @@ fn f06_overrides_numbers_in_set_unit_strings_converted() {
             "duration = \"1 d\"\n[model]\nset = \"acute_injury\"\n[model.overrides]\n{o}\n[[arm]]\nname = \"a\"\n"
         ))
     };
-    assert_eq!(with("tau_heal = 3").model.p.tau_heal, 3.0 * DAY);
-    assert_eq!(with("tau_heal = \"72 h\"").model.p.tau_heal, 3.0 * DAY);
-    assert_eq!(with("h_initial = 0.25").model.p.h_initial, 0.25);
+    assert_eq!(with("tau_heal = 3").model.params().tau_heal, 3.0 * DAY);
+    assert_eq!(
+        with("tau_heal = \"72 h\"").model.params().tau_heal,
+        3.0 * DAY
+    );
+    assert_eq!(with("h_initial = 0.25").model.params().h_initial, 0.25);
     // Outside the documented plausible range (0.1–0.8) but not negative: accepted.
-    assert_eq!(with("gain_gamma = 0.9").model.p.gain_gamma, 0.9);
+    assert_eq!(with("gain_gamma = 0.9").model.params().gain_gamma, 0.9);
     assert_eq!(with("").set_name, "acute_injury");
 }
 

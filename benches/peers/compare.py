@@ -26,6 +26,10 @@ model loading (libRoadRunner's SBML parse + LLVM compile is reported separately)
 Cohort: 1000 x the per-scenario time (the scenario is timed repeatedly and the
 median scaled; 1000 runs are not executed).
 
+SciPy integrates the right-hand side that spasm generates from its own equations
+(target/peers-run/spasm_rhs.py, written by the peer_timing example with `spasm export
+python`); tests/python_rhs.rs checks that module against the simulator to 1e-12.
+
 Writes target/peers-run/results.json and results.md and prints the table.
 """
 import argparse
@@ -93,119 +97,18 @@ def ensure_venv():
 
 
 # ---------------------------------------------------------------- SciPy model
-def make_rhs(p, dc, d):
-    """The right-hand side of docs/model.md §4, written by hand in Python (scalar
-    math; numpy only for the result), for one segment with drivers `d`."""
-    import numpy as np
+def load_rhs_module(out_dir):
+    """The model's right-hand side, generated from src/model/ by the peer_timing example
+    (spasm export python): never written by hand, so it cannot drift from spasm."""
+    import importlib.util
 
-    LN2 = math.log(2.0)
-    exp, log1p = math.exp, math.log1p
-
-    def softplus(x, w):
-        z = x / w
-        if z > 30.0:
-            return x
-        if z < -30.0:
-            return w * exp(z)
-        return w * log1p(exp(z))
-
-    def smoothstep(x):
-        if x <= 0.0:
-            return 0.0
-        if x >= 1.0:
-            return 1.0
-        return x * x * (3.0 - 2.0 * x)
-
-    def hill(x, k, h):
-        if x <= 0.0:
-            return 0.0
-        xh = x ** h
-        return xh / (xh + k ** h)
-
-    P_ = p
-    es, cuff, act, stress = d["es_activation"], d["cuff_pressure"], d["activity"], d["stress_drive"]
-    t_surface = d["skin_heat"] if d["skin_heat_on"] > 0.5 else p["t_skin"]
-    f = min(max(d["us_frequency"], 1.0), 3.0)
-    q_us = d["us_intensity"] * (p["us_heat_1mhz"] + (p["us_heat_3mhz"] - p["us_heat_1mhz"]) * (f - 1.0) / 2.0)
-    tens, stretch, massage, vol, disc = d["tens"], d["stretch"], d["massage"], d["voluntary"], d["disc_source"]
-    o_art, k13, kcore, t_ref = dc["o_art"], dc["k_13"], dc["k_core"], dc["t_ref"]
-    (tau_a, u0, wd, gain_gamma, gain_injury, u_guard, alpha_adapt, u_stress_tonic,
-     fatigue_rate, recovery_rate, es_fatigue_rate, p0, k_p, k_edema, p_on, p_art, v_max,
-     k_v, fdt, pump_gain, k_supply, cr, k_c, d0, d1, k_o, h_o, beta0, beta1, tau_w, k_n,
-     h_n, s_max, k_s, eps_met, w_h, la_ec50, la_tau, w1, w2, k_gamma, h_gamma, tau_gamma,
-     stretch_max, tau_x_on, tau_x_off, massage_max, tau_y_on, tau_y_off, heat_spindle,
-     heat_softness, relax_emax, cbz_ec50, tiz_ec50, sigma_m, sigma_h, tau_s, cox_imax,
-     cox_ic50, kappa, c_z, tau_p, tens_max, k_z, w_z, k_zh, h_z, tau_z, t_core, k_skin,
-     k_blood, tau_heal, h_disc, ibu_ka, ibu_cl, ibu_v, cbz_ka, cbz_cl, cbz_v, tiz_ka,
-     tiz_cl, tiz_v) = (P_[k] for k in (
-        "tau_a u0 drive_softness gain_gamma gain_injury u_guard alpha_adapt u_stress_tonic "
-        "fatigue_rate recovery_rate es_fatigue_rate p0 k_p k_edema p_on p_art v_max k_v "
-        "flow_doubling_temp pump_gain k_supply consumption_ratio k_c d0 d1 k_o h_o beta0 beta1 "
-        "tau_w k_n h_n s_max k_s eps_met w_h la_ec50 la_tau w1 w2 k_gamma h_gamma tau_gamma "
-        "stretch_max tau_x_on tau_x_off massage_max tau_y_on tau_y_off heat_spindle "
-        "heat_softness relax_emax cbz_ec50 tiz_ec50 sigma_m sigma_h tau_s cox_imax cox_ic50 "
-        "kappa c_z tau_p tens_max k_z w_z k_zh h_z tau_z t_core k_skin k_blood tau_heal "
-        "h_disc ibu_ka ibu_cl ibu_v cbz_ka cbz_cl cbz_v tiz_ka tiz_cl tiz_v").split())
-    koh = k_o ** h_o
-    warm0 = softplus(0.0, heat_softness)
-    gate = 1.0 - tens_max * tens
-    ibu_k, cbz_k, tiz_k = ibu_cl / ibu_v, cbz_cl / cbz_v, tiz_cl / tiz_v
-
-    def rhs(t, y):
-        (a, cap, gam, O, M, S, Pn, Z, T1, T3, H, X, Y, ig, ic, cg, cc, tg, tc, L) = y
-        a_tot = a + cap * es
-        p_im = a_tot * k_p + H * k_edema + p0 + cuff
-        g = 1.0 - smoothstep((p_im - p_on) / (p_art - p_on))
-        Tm = (T1 + T3) * 0.5
-        V = (1.0 + M * M * v_max / (M * M + k_v * k_v)) * exp((Tm - t_ref) * (LN2 / fdt))
-        Q = V * g * (1.0 + pump_gain * act)
-        D = a_tot * d1 + d0
-        phi = koh / (O ** h_o + koh)
-        k_eff = (1.0 - S * s_max / (S + k_s)) * k_n
-        block = 1.0 - L / (L + la_ec50)
-        n_met = hill(M, k_eff, h_n) * (phi * (1.0 - eps_met) + eps_met) * block
-        n_tis = H * w_h / (H * w_h + 1.0) * block
-        n = 1.0 - (1.0 - n_met) * (1.0 - n_tis)
-        c_ibu = ic / ibu_v
-        cox = 1.0 - c_ibu * cox_imax / (c_ibu + cox_ic50)
-        r = cc / cbz_v / cbz_ec50 + tc / tiz_v / tiz_ec50
-        relax = r * relax_emax / (r + 1.0)
-        warm = softplus(Tm - t_ref, heat_softness) - warm0
-        s = (1.0 - X * stretch_max) * (1.0 - Y * massage_max) * (1.0 - warm * heat_spindle) * (1.0 - relax)
-        u = ((1.0 + H * gain_injury) * gain_gamma * s * gam + H * u_guard - n_tis * alpha_adapt
-             + u0 + u_stress_tonic + stress)
-        if vol > 0.0:
-            u = u + softplus(vol / cap - u, wd)
-        usat = 1.0 - softplus(1.0 - softplus(u, wd), wd)
-        pain = (1.0 - exp(-(n * (1.0 + Z * c_z) * kappa))) * (10.0 * gate)
-        hz = hill(Z, k_zh, h_z)
-        return np.array((
-            (usat * cap - a) / tau_a,
-            (1.0 - cap) * g * recovery_rate - (a * fatigue_rate + es_fatigue_rate * es) * cap,
-            (hill(n_met * w1 + gam * w2, k_gamma, h_gamma) - gam) / tau_gamma,
-            Q * (o_art - O) * k_supply - D * O / (O + k_c) * (cr * k_supply),
-            D * phi * beta0 + a_tot * beta1 - Q * M / tau_w,
-            cox * (M * sigma_m + H * sigma_h) - S / tau_s,
-            (pain - Pn) / tau_p,
-            (n + hz * w_z) * (1.0 - Z) * k_z - Z / tau_z,
-            (t_surface - T1) * k_skin + (T3 - T1) * k13 + Q * (t_core - T1) * k_blood,
-            (T1 - T3) * k13 + (t_core - T3) * kcore + Q * (t_core - T3) * k_blood + q_us,
-            h_disc + disc - H / tau_heal,
-            (1.0 - X) * (stretch / tau_x_on) - X * ((1.0 - stretch) / tau_x_off),
-            (1.0 - Y) * (massage / tau_y_on) - Y * ((1.0 - massage) / tau_y_off),
-            -ig * ibu_ka,
-            ig * ibu_ka - ic * ibu_k,
-            -cg * cbz_ka,
-            cg * cbz_ka - cc * cbz_k,
-            -tg * tiz_ka,
-            tg * tiz_ka - tc * tiz_k,
-            -L / la_tau,
-        ))
-
-    return rhs
+    spec = importlib.util.spec_from_file_location("spasm_rhs", out_dir / "spasm_rhs.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def run_scipy(plan, method, rtol):
+def run_scipy(plan, rhs_mod, method, rtol):
     """Integrate segment by segment (stop at every scheduled time, apply jumps,
     restart); output right-continuous at events, as spasm."""
     import numpy as np
@@ -228,7 +131,7 @@ def run_scipy(plan, method, rtol):
         if t1 <= t0:
             out[mask] = y
             continue
-        f = make_rhs(plan["params"], plan["derived"], seg["drivers"])
+        f = rhs_mod.make_rhs(plan["params"], plan["derived"], seg["drivers"])
         t_eval = times[mask]
         m = len(t_eval)
         if m == 0 or t_eval[-1] < t1:
@@ -298,6 +201,7 @@ def main():
         print("$ " + " ".join(cmd), file=sys.stderr)
         subprocess.run(cmd, check=True, cwd=ROOT)
     plan = json.loads((out_dir / "plan.json").read_text())
+    rhs_mod = load_rhs_module(out_dir)
     sp = json.loads((out_dir / "spasm.json").read_text())
     typ = dict(zip(plan["states"], plan["typical"]))
     ref = sp["reference"]
@@ -344,7 +248,7 @@ def main():
     iP, ia = plan["states"].index("P"), plan["states"].index("a")
     for method in ["LSODA", "BDF"]:
         for rtol in peer_rtols:
-            med, n, res = timed(lambda: run_scipy(plan, method, rtol), 0.0, 1 if args.quick else 5)
+            med, n, res = timed(lambda: run_scipy(plan, rhs_mod, method, rtol), 0.0, 1 if args.quick else 5)
             out, stats = res
             peers.append(("SciPy " + method, rtol, med, n, errors(out[:, iP], out[:, ia])))
             print("scipy %s rtol %g: %.1f ms (nfev %d)" % (method, rtol, med * 1e3, stats["nfev"]), file=sys.stderr)

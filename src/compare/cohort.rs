@@ -201,7 +201,7 @@ impl CohortSpec {
                 format!("cannot read the patient's set: {e}"),
             )
         })?;
-        let mut p = scenario.model.p.clone();
+        let mut p = scenario.model.params().clone();
         self.parameters
             .iter()
             .map(|d| {
@@ -407,7 +407,7 @@ fn run_patient(
     samples: &[f64],
     opts: &CompareOptions,
 ) -> Result<Vec<PatientArm>, String> {
-    let mut p = scenario.model.p.clone();
+    let mut p = scenario.model.params().clone();
     for (r, &v) in resolved.iter().zip(drawn) {
         if let Some(f) = p.get_mut(&r.name) {
             *f = v;

@@ -318,7 +318,7 @@ pub fn compare(
                 diff_pain_auc_nrs_h: 0.0,
                 diff_pain_auc_pct: 0.0,
                 cycle: cycle(&r.trajectory, th),
-                endpoints: endpoints(&scenario.model, &r.trajectory, th),
+                endpoints: endpoints(&r.model, &r.trajectory, th),
             }
         })
         .collect();
@@ -351,28 +351,16 @@ pub fn run_and_compare(
     opts: &CompareOptions,
 ) -> Result<(Vec<ArmResult>, Comparison), CompareError> {
     let y0 = scenario.initial_state().map_err(CompareError::Settle)?;
-    let samples = crate::simulate::grid(scenario.duration, scenario.output_every);
     let results = scenario
         .arms
         .iter()
         .map(|arm| {
-            crate::simulate::simulate(
-                &scenario.model,
-                &y0,
-                &arm.schedule,
-                scenario.duration,
-                &samples,
-                &scenario.solver,
-            )
-            .map(|trajectory| ArmResult {
-                name: arm.name.clone(),
-                schedule: arm.schedule.clone(),
-                trajectory,
-            })
-            .map_err(|source| CompareError::Solver {
-                arm: arm.name.clone(),
-                source,
-            })
+            scenario
+                .run_arm(arm, &y0)
+                .map_err(|source| CompareError::Solver {
+                    arm: arm.name.clone(),
+                    source,
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let c = compare(scenario, &results, opts)?;

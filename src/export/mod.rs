@@ -1,12 +1,16 @@
-//! Exporting the model to exchange formats (SBML Level 3 Version 2).
+//! Exporting the model: SBML Level 3 Version 2, a Python right-hand side for the
+//! SciPy peer harness, and the equation table of docs/model.md.
 //!
-//! [`to_sbml`] writes the model, a parameter set and one arm's schedule as SBML;
-//! [`equations()`] holds the model's equations as expression trees (the single source
-//! of the exported formulas, checked against the simulator's right-hand side).
+//! All three are derived from one source, the generic equations of `src/model/`
+//! evaluated with symbols ([`SymbolicModel`]): [`equations()`] turns that graph into
+//! expression trees for SBML ([`to_sbml`]), [`python_module`] and [`markdown_table`]
+//! write it as text.
 
 pub mod equations;
 pub mod math;
 pub mod sbml;
+pub mod symbolic_model;
 
 pub use equations::{driver_values, equations, Definition, Equations, DRIVER_NAMES};
 pub use sbml::{derived_constant_values, parameter_values, plan, to_sbml, ExportError, Plan, Step};
+pub use symbolic_model::{markdown_table, python_module, Style, SymbolicModel};

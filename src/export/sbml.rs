@@ -31,7 +31,7 @@ use quick_xml::Writer;
 
 use super::equations::{driver_values, equations, Equations, DRIVER_NAMES};
 use super::math::{fmt_double, id, num, qty, rel, Expr, Rel};
-use crate::model::{idx, Drivers, Model, State, NS, STATE_NAMES};
+use crate::model::{idx, Derived, Drivers, Model, State, NS, STATE_NAMES};
 use crate::params::{ParamSet, Params};
 use crate::schedule::{Drug, Impulse, Schedule};
 
@@ -71,19 +71,13 @@ pub fn parameter_values(p: &Params) -> Vec<(&'static str, f64)> {
     p.values()
 }
 
-/// The derived constants of `Model::new`, computed from `p`: `o_art` (1), `k_13`
-/// (1/s), `k_core` (1/s), `t_ref` (°C).
-pub fn derived_constant_values(p: &Params) -> [(&'static str, f64); 4] {
-    let o_art = 1.0 + p.consumption_ratio * (p.d0 + p.d1 * p.u0) / (1.0 + p.k_c);
-    let (t1, t3) = (p.t1_rest, p.t3_rest);
-    let k_13 = -(p.k_skin * (p.t_skin - t1) + p.k_blood * (p.t_core - t1)) / (t3 - t1);
-    let k_core = -(k_13 * (t1 - t3) + p.k_blood * (p.t_core - t3)) / (p.t_core - t3);
-    [
-        ("o_art", o_art),
-        ("k_13", k_13),
-        ("k_core", k_core),
-        ("t_ref", 0.5 * (t1 + t3)),
-    ]
+/// The derived constants (see [`Derived`]) computed from `p`, with their SBML ids.
+pub fn derived_constant_values(p: &Params) -> Vec<(&'static str, f64)> {
+    Derived::<f64>::NAMES
+        .iter()
+        .zip(Derived::new(p).values())
+        .map(|((n, _, _), v)| (*n, v))
+        .collect()
 }
 
 /// What happens at one scheduled time.
@@ -215,13 +209,18 @@ fn sbml_unit(u: &str) -> Option<(&'static str, UnitParts)> {
                 ("second", -1, 0, 1.0),
             ],
         ),
-        "°C·cm2/W/s" => (
-            "degC_cm2_per_W_per_second",
+        "N" => ("newton", &[]),
+        "cm" => ("cm", &[("metre", 1, -2, 1.0)]),
+        "1/cm/MHz" => (
+            "per_cm_per_MHz",
+            &[("metre", -1, -2, 1.0), ("hertz", -1, 6, 1.0)],
+        ),
+        "J/cm^3/°C" => (
+            "J_per_cm3_per_degC",
             &[
-                ("kelvin", 1, 0, 1.0),
-                ("metre", 2, -2, 1.0),
-                ("watt", -1, 0, 1.0),
-                ("second", -1, 0, 1.0),
+                ("joule", 1, 0, 1.0),
+                ("metre", -3, -2, 1.0),
+                ("kelvin", -1, 0, 1.0),
             ],
         ),
         "mg" => ("mg", &[("gram", 1, -3, 1.0)]),
@@ -239,7 +238,7 @@ fn sbml_unit(u: &str) -> Option<(&'static str, UnitParts)> {
 }
 
 /// Every unit string [`sbml_unit`] knows.
-const KNOWN_UNITS: [&str; 19] = [
+const KNOWN_UNITS: [&str; 22] = [
     "1",
     "s",
     "L",
@@ -251,7 +250,10 @@ const KNOWN_UNITS: [&str; 19] = [
     "mM",
     "mM/s",
     "1/mM/s",
-    "°C·cm2/W/s",
+    "N",
+    "cm",
+    "1/cm/MHz",
+    "J/cm^3/°C",
     "mg",
     "mg/L",
     "ng/mL",
@@ -353,7 +355,7 @@ fn unit_of(name: &str, unit: &str) -> Result<(&'static str, UnitParts), ExportEr
 ///
 /// - `set`: the parameter set the model was built from; it supplies each parameter's
 ///   meaning, value and unit as written, range and source for the notes (values
-///   themselves are taken from `model.p`, so overrides are exported; a parameter
+///   themselves are taken from `model.params()`, so overrides are exported; a parameter
 ///   whose value differs from the set's says so in its notes).
 /// - `y0`: the initial state (usually the settled state), in the units of
 ///   [`STATE_NAMES`].
@@ -374,7 +376,7 @@ pub fn to_sbml(
     if !(t_end.is_finite() && t_end > 0.0) {
         return Err(ExportError::BadRunLength(t_end));
     }
-    let p = &model.p;
+    let p = model.params();
     let empty = Schedule::default();
     let plan = plan(&model.drivers, schedule.unwrap_or(&empty), t_end);
     let eq = equations();
@@ -402,7 +404,7 @@ pub fn to_sbml(
     values.extend(
         DRIVER_NAMES
             .iter()
-            .zip(d0)
+            .zip(d0.iter().copied())
             .map(|((n, _, _), v)| (n.to_string(), v)),
     );
     values.extend(
@@ -641,9 +643,9 @@ pub fn to_sbml(
 fn collect_params(
     set: &ParamSet,
     pv: &[(&'static str, f64)],
-    dv: &[(&'static str, f64); 4],
+    dv: &[(&'static str, f64)],
     eq: &Equations,
-    d0: &[f64; 13],
+    d0: &[f64],
     y: &State,
     values: &BTreeMap<String, f64>,
 ) -> Result<Vec<Param>, ExportError> {
@@ -826,16 +828,33 @@ mod tests {
     }
 
     #[test]
-    fn derived_constants_match_the_model() {
+    fn initial_assignments_give_the_model_s_derived_constants() {
         let p = ParamSet::embedded("acute_injury")
             .unwrap()
             .to_params()
             .unwrap();
         let m = Model::new(p.clone());
-        let d = derived_constant_values(&p);
-        let (k13, kc) = m.conduction_rates();
-        assert_eq!(d[1].1, k13);
-        assert_eq!(d[2].1, kc);
+        let mut values: BTreeMap<String, f64> = parameter_values(&p)
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), v))
+            .collect();
+        let eq = equations();
+        // Initial assignments may refer to each other: evaluate until all are known.
+        for _ in 0..eq.derived_constants.len() {
+            for d in &eq.derived_constants {
+                let v = d
+                    .expr
+                    .eval(&|s| values.get(s).copied().unwrap_or(f64::NAN), 0.0);
+                values.insert(d.id.to_string(), v);
+            }
+        }
+        for ((name, _, _), want) in Derived::<f64>::NAMES.iter().zip(m.derived().values()) {
+            let got = values[*name];
+            assert!(
+                (got - want).abs() <= 1e-12 * want.abs(),
+                "{name}: SBML {got} vs model {want}"
+            );
+        }
     }
 
     #[test]

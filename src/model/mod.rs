@@ -1,24 +1,40 @@
-//! The spasm–ischemia model: states, drivers (scheduled inputs), algebraic
-//! quantities and the right-hand side. Pure: no I/O. Time in seconds.
+//! The spasm–ischemia model: states, scheduled inputs, algebraic quantities and the
+//! right-hand side. Pure: no I/O. Time in seconds.
 //!
-//! Every equation is written out in docs/model.md with its source.
+//! Each mechanism lives in its own file, in the order of the loop: [`activation`],
+//! [`perfusion`], [`metabolism`], [`nociception`], [`fusimotor`], [`thermal`],
+//! [`pharmacology`] (and [`injury`], the slow driver of several of them). They are
+//! written once, generic over the number type ([`scalar`]): evaluated with `f64`
+//! they simulate, with dual numbers they give the exact Jacobian, and with symbols
+//! ([`symbolic`]) they give the SBML export, the peer harness's right-hand side and
+//! the equation table of docs/model.md.
 
-pub mod smooth;
+pub mod activation;
+pub mod fusimotor;
+pub mod injury;
+pub mod inputs;
+pub mod metabolism;
+pub mod nociception;
+pub mod perfusion;
+pub mod pharmacology;
+pub mod scalar;
+pub mod symbolic;
+pub mod thermal;
 
 use nalgebra::{SMatrix, SVector};
-use num_dual::DualSVec64;
 
-use crate::params::Params;
+pub use crate::params::Params;
 use crate::solver::OdeSystem;
-use smooth::{hill, hill_k, smoothstep, soft_min, softplus, Real};
+pub use inputs::Inputs;
+use scalar::{Dual, Num, Real};
 
 /// Number of state variables.
-pub const NS: usize = 20;
+pub const NS: usize = 21;
 
 /// A state vector.
 pub type State = SVector<f64, NS>;
 
-/// State indices, names and units.
+/// State indices.
 pub mod idx {
     /// Contraction, fraction of MVC.
     pub const A: usize = 0;
@@ -36,30 +52,32 @@ pub mod idx {
     pub const P: usize = 6;
     /// Central sensitisation (0–1).
     pub const Z: usize = 7;
-    /// Muscle temperature at 1 cm, °C.
+    /// Muscle temperature at 1 node spacing (1 cm), °C.
     pub const T1: usize = 8;
-    /// Muscle temperature at 3 cm, °C.
-    pub const T3: usize = 9;
+    /// Muscle temperature at 2 node spacings (2 cm), °C.
+    pub const T2: usize = 9;
+    /// Muscle temperature at 3 node spacings (3 cm), °C.
+    pub const T3: usize = 10;
     /// Injury/inflammation (0–1).
-    pub const H: usize = 10;
+    pub const H: usize = 11;
     /// Stretch after-effect (0–1).
-    pub const X: usize = 11;
+    pub const X: usize = 12;
     /// Massage after-effect (0–1).
-    pub const Y: usize = 12;
+    pub const Y: usize = 13;
     /// Ibuprofen in gut, mg (bioavailable amount).
-    pub const IBU_GUT: usize = 13;
+    pub const IBU_GUT: usize = 14;
     /// Ibuprofen in plasma compartment, mg.
-    pub const IBU: usize = 14;
+    pub const IBU: usize = 15;
     /// Cyclobenzaprine in gut, mg.
-    pub const CBZ_GUT: usize = 15;
+    pub const CBZ_GUT: usize = 16;
     /// Cyclobenzaprine in plasma compartment, mg.
-    pub const CBZ: usize = 16;
+    pub const CBZ: usize = 17;
     /// Tizanidine in gut, mg.
-    pub const TIZ_GUT: usize = 17;
+    pub const TIZ_GUT: usize = 18;
     /// Tizanidine in plasma compartment, mg.
-    pub const TIZ: usize = 18;
+    pub const TIZ: usize = 19;
     /// Local anaesthetic depot at the injection site, mg.
-    pub const LA: usize = 19;
+    pub const LA: usize = 20;
 }
 
 /// Column names (as in CSV output and SBML ids) and units of the states.
@@ -73,6 +91,7 @@ pub const STATE_NAMES: [(&str, &str); NS] = [
     ("P", "NRS"),
     ("Z", "1"),
     ("T1", "°C"),
+    ("T2", "°C"),
     ("T3", "°C"),
     ("H", "1"),
     ("X", "1"),
@@ -89,11 +108,11 @@ pub const STATE_NAMES: [(&str, &str); NS] = [
 /// Typical magnitude of each state in its unit, used to scale absolute tolerances
 /// (`atol_i = rtol × TYPICAL[i]`): a change of `rtol × TYPICAL[i]` is negligible.
 pub const TYPICAL: [f64; NS] = [
-    0.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.1, 1.0, 1.0, 0.1, 1.0, 1.0, 100.0, 100.0, 1.0, 1.0, 1.0,
-    1.0, 10.0,
+    0.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.1, 1.0, 1.0, 1.0, 0.1, 1.0, 1.0, 100.0, 100.0, 1.0, 1.0,
+    1.0, 1.0, 10.0,
 ];
 
-/// Scheduled inputs, constant within a schedule segment.
+/// Scheduled inputs as the schedule sets them, constant within a schedule segment.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 pub struct Drivers {
     /// Electrically evoked activation, fraction of MVC (of current capacity).
@@ -120,11 +139,120 @@ pub struct Drivers {
     pub voluntary: f64,
     /// Extra injury source (disc herniation trigger), 1/s.
     pub disc_source: f64,
+    /// Experimental (hypertonic-saline-like) nociceptor activity, 0–1.
+    pub exp_pain: f64,
 }
 
-/// Algebraic (derived) quantities at one instant.
+impl Drivers {
+    /// The inputs as the equations read them (a heat source that is off gives
+    /// `skin_heat_on = 0`, `skin_heat = 0`).
+    pub fn inputs(&self) -> Inputs<f64> {
+        Inputs {
+            es_activation: self.es_activation,
+            cuff_pressure: self.cuff_pressure,
+            activity: self.activity,
+            stress_drive: self.stress_drive,
+            skin_heat_on: if self.skin_heat.is_some() { 1.0 } else { 0.0 },
+            skin_heat: self.skin_heat.unwrap_or(0.0),
+            us_intensity: self.us_intensity,
+            us_frequency: self.us_frequency,
+            tens: self.tens,
+            stretch: self.stretch,
+            massage: self.massage,
+            voluntary: self.voluntary,
+            disc_source: self.disc_source,
+            exp_pain: self.exp_pain,
+        }
+    }
+}
+
+/// Constants derived from the parameters (SBML initial assignments).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Derived<C> {
+    /// Arterial oxygen level that makes O = 1 at rest, normalised units.
+    pub o_art: C,
+    /// Conduction rate from the deepest temperature node to the core, 1/s.
+    pub k_deep: C,
+    /// Resting temperature profile at the nodes, °C.
+    pub t_rest: [C; thermal::NODES],
+    /// Resting mean tissue temperature, °C.
+    pub t_ref: C,
+}
+
+impl<C: Num> Derived<C> {
+    /// Names and units of the derived constants, in the order of [`Derived::values`].
+    pub const NAMES: [(&'static str, &'static str, &'static str); 6] = [
+        (
+            "o_art",
+            "1",
+            "arterial oxygen level that makes O = 1 at rest",
+        ),
+        (
+            "k_deep",
+            "1/s",
+            "conduction rate from the deepest temperature node to the core boundary",
+        ),
+        ("T1_rest", "°C", "resting temperature of node 1"),
+        ("T2_rest", "°C", "resting temperature of node 2"),
+        ("T3_rest", "°C", "resting temperature of node 3"),
+        ("T_ref", "°C", "resting mean tissue temperature"),
+    ];
+
+    /// Compute from the parameters.
+    pub fn new(p: &Params<C>) -> Self {
+        let t_rest = thermal::resting_profile(p);
+        Self {
+            o_art: metabolism::arterial_oxygen(p),
+            k_deep: thermal::k_deep(p),
+            t_ref: (t_rest[0] + t_rest[1] + t_rest[2]) / (thermal::NODES as f64),
+            t_rest,
+        }
+    }
+
+    /// Values in [`Derived::NAMES`] order.
+    pub fn values(&self) -> [C; 6] {
+        [
+            self.o_art,
+            self.k_deep,
+            self.t_rest[0],
+            self.t_rest[1],
+            self.t_rest[2],
+            self.t_ref,
+        ]
+    }
+}
+
+/// Everything the equations read at one instant: parameters and derived constants
+/// (type `C`), the inputs in force (type `C`) and the state (type `D`).
+#[derive(Debug, Clone, Copy)]
+pub struct Cx<'a, C, D> {
+    /// Parameters.
+    pub p: &'a Params<C>,
+    /// Derived constants.
+    pub k: &'a Derived<C>,
+    /// Scheduled inputs.
+    pub u: &'a Inputs<C>,
+    /// State.
+    pub y: &'a [D; NS],
+}
+
+/// Algebraic (derived) quantities at one instant, in the order they are computed.
 #[derive(Debug, Clone, Copy)]
 pub struct Algebraic<D> {
+    /// Plasma concentration of ibuprofen, mg/L.
+    pub c_ibu: D,
+    /// Plasma concentration of cyclobenzaprine, mg/L.
+    pub c_cbz: D,
+    /// Plasma concentration of tizanidine, mg/L.
+    pub c_tiz: D,
+    /// COX activity left (0–1).
+    pub cox: D,
+    /// Relaxant effect (0–1).
+    pub relax: D,
+    /// Nerve conduction left under the local anaesthetic (0–1).
+    pub block: D,
+    /// Mean tissue temperature, °C.
+    pub t_mean: D,
     /// Total activation incl. evoked, MVC.
     pub a_tot: D,
     /// Intramuscular pressure, mmHg.
@@ -143,227 +271,242 @@ pub struct Algebraic<D> {
     pub n_met: D,
     /// Tissue nociception after block (0–1).
     pub n_tis: D,
+    /// Experimental nociception after block (0–1).
+    pub n_exp: D,
     /// Total nociceptor activity after block (0–1).
     pub n: D,
+    /// Pain gate left open by TENS (1 = open).
+    pub gate: D,
+    /// Facilitation of the nociceptive input to the γ loop.
+    pub facil: D,
     /// Spindle gain (1 = rest).
     pub spindle: D,
+    /// Reflex drive, MVC.
+    pub reflex: D,
     /// Neural drive before saturation, MVC.
     pub drive: D,
-    /// Relaxant effect (0–1).
-    pub relax: D,
-    /// COX activity left (0–1).
-    pub cox: D,
-    /// Pain gate from TENS (1 = open).
-    pub gate: f64,
 }
 
-/// The model: parameters, the current drivers, and constants derived from the
-/// parameters (normalisations that make the resting state what model.md says).
+impl<D: Copy> Algebraic<D> {
+    /// Names, units and meanings of the algebraic quantities, in the order of
+    /// [`Algebraic::values`] (the SBML assignment rules).
+    pub const NAMES: [(&'static str, &'static str, &'static str); 23] = [
+        ("c_ibu", "mg/L", "ibuprofen plasma concentration"),
+        ("c_cbz", "mg/L", "cyclobenzaprine plasma concentration"),
+        ("c_tiz", "mg/L", "tizanidine plasma concentration"),
+        ("cox", "1", "COX activity left"),
+        ("relax", "1", "muscle-relaxant effect"),
+        (
+            "block",
+            "1",
+            "nerve conduction left under the local anaesthetic",
+        ),
+        ("t_mean", "°C", "mean tissue temperature"),
+        ("a_tot", "MVC", "total activation including evoked"),
+        ("p_im", "mmHg", "intramuscular pressure"),
+        ("g", "1", "perfusion fraction"),
+        ("V", "1", "vasodilation factor"),
+        ("Q", "1", "blood flow relative to rest"),
+        ("demand", "1", "ATP demand relative to rest"),
+        ("phi", "1", "energy deficit"),
+        ("n_met", "1", "metabolite nociception"),
+        ("n_tis", "1", "tissue nociception"),
+        ("n_exp", "1", "experimental nociception"),
+        ("n", "1", "total nociceptor activity"),
+        ("gate", "1", "pain gate left open by TENS"),
+        (
+            "facil",
+            "1",
+            "facilitation of the nociceptive input to the fusimotor loop",
+        ),
+        ("spindle", "1", "spindle gain"),
+        (
+            "reflex",
+            "MVC",
+            "reflex drive (basal, stress, fusimotor loop, pain adaptation)",
+        ),
+        ("drive", "MVC", "neural drive before saturation"),
+    ];
+
+    /// Values in [`Algebraic::NAMES`] order.
+    pub fn values(&self) -> [D; 23] {
+        [
+            self.c_ibu,
+            self.c_cbz,
+            self.c_tiz,
+            self.cox,
+            self.relax,
+            self.block,
+            self.t_mean,
+            self.a_tot,
+            self.p_im,
+            self.g,
+            self.v,
+            self.q,
+            self.demand,
+            self.phi,
+            self.n_met,
+            self.n_tis,
+            self.n_exp,
+            self.n,
+            self.gate,
+            self.facil,
+            self.spindle,
+            self.reflex,
+            self.drive,
+        ]
+    }
+}
+
+/// The algebraic quantities, mechanism by mechanism in dependency order.
+pub fn algebraic<C: Num, D: Real<C>>(cx: &Cx<C, D>) -> Algebraic<D> {
+    let c = pharmacology::concentrations(cx);
+    let cox = pharmacology::cox(cx, &c);
+    let relax = pharmacology::relaxant(cx, &c);
+    let block = pharmacology::block(cx);
+    let t_mean = thermal::mean(cx);
+    let a_tot = activation::total(cx);
+    let p_im = perfusion::pressure(cx, a_tot);
+    let g = perfusion::open_fraction(cx, p_im);
+    let v = perfusion::dilation(cx, t_mean);
+    let q = perfusion::flow(cx, v, g);
+    let demand = metabolism::demand(cx, a_tot);
+    let phi = metabolism::deficit(cx);
+    let noci = nociception::activity(cx, phi, block);
+    let gate = nociception::gate(cx);
+    let facil = fusimotor::facilitation(cx);
+    let spindle = fusimotor::spindle_gain(cx, t_mean, relax);
+    let reflex = activation::reflex_drive(cx, spindle, noci.tis + noci.exp);
+    let drive = activation::drive(cx, reflex);
+    Algebraic {
+        c_ibu: c.ibu,
+        c_cbz: c.cbz,
+        c_tiz: c.tiz,
+        cox,
+        relax,
+        block,
+        t_mean,
+        a_tot,
+        p_im,
+        g,
+        v,
+        q,
+        demand,
+        phi,
+        n_met: noci.met,
+        n_tis: noci.tis,
+        n_exp: noci.exp,
+        n: noci.total,
+        gate,
+        facil,
+        spindle,
+        reflex,
+        drive,
+    }
+}
+
+/// The right-hand side `dy/dt` given the algebraic quantities.
+pub fn rates<C: Num, D: Real<C>>(cx: &Cx<C, D>, al: &Algebraic<D>) -> [D; NS] {
+    let mut dy = [D::lit(0.0); NS];
+    activation::rates(cx, al.drive, al.g, &mut dy);
+    metabolism::rates(cx, al.a_tot, al.demand, al.phi, al.q, &mut dy);
+    nociception::rates(cx, al.n, al.cox, al.gate, &mut dy);
+    fusimotor::rates(cx, al.n_met, al.facil, &mut dy);
+    thermal::rates(cx, al.q, &mut dy);
+    injury::rates(cx, &mut dy);
+    pharmacology::rates(cx, &mut dy);
+    dy
+}
+
+/// The numeric model: parameters, the drivers of the current segment, and the
+/// constants derived from the parameters.
+///
+/// ```
+/// use spasm::model::{idx, Model};
+/// use spasm::params::ParamSet;
+/// use spasm::solver::OdeSystem;
+/// let m = Model::new(ParamSet::embedded("healthy").unwrap().to_params().unwrap());
+/// let y = m.initial_state();
+/// let dy = m.rhs(0.0, &y);
+/// // The nominal resting state is close to steady: contraction barely moves.
+/// assert!(dy[idx::A].abs() < 1e-2);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Model {
-    /// Parameters in canonical units.
-    pub p: Params,
+    p: Params,
+    k: Derived<f64>,
     /// Inputs of the current segment.
     pub drivers: Drivers,
-    /// Arterial oxygen level that makes O = 1 at rest, normalised units.
-    o_art: f64,
-    /// 1 cm ↔ 3 cm conduction rate that holds the resting temperature profile, 1/s.
-    k_13: f64,
-    /// 3 cm ↔ core conduction rate that holds the resting profile, 1/s.
-    k_core: f64,
-    /// Resting mean tissue temperature, °C.
-    t_ref: f64,
 }
 
 impl Model {
     /// Build a model with all drivers off.
     pub fn new(p: Params) -> Self {
-        let o_art = 1.0 + p.consumption_ratio * (p.d0 + p.d1 * p.u0) / (1.0 + p.k_c);
-        // Resting steady state of the two-node temperature chain at Q = 1.
-        let (t1, t3) = (p.t1_rest, p.t3_rest);
-        let k_13 = -(p.k_skin * (p.t_skin - t1) + p.k_blood * (p.t_core - t1)) / (t3 - t1);
-        let k_core = -(k_13 * (t1 - t3) + p.k_blood * (p.t_core - t3)) / (p.t_core - t3);
         Self {
-            t_ref: 0.5 * (t1 + t3),
-            o_art,
-            k_13,
-            k_core,
-            drivers: Drivers::default(),
+            k: Derived::new(&p),
             p,
+            drivers: Drivers::default(),
         }
     }
 
-    /// Derived heat-exchange rates (k_13, k_core) in 1/s, for documentation and tests.
-    pub fn conduction_rates(&self) -> (f64, f64) {
-        (self.k_13, self.k_core)
+    /// The parameters, canonical units.
+    pub fn params(&self) -> &Params {
+        &self.p
     }
 
-    /// The state a model starts from before settling: rest values of model.md §2.
+    /// The constants derived from the parameters.
+    pub fn derived(&self) -> &Derived<f64> {
+        &self.k
+    }
+
+    /// The state a model starts from before settling: rest values of model.md §2
+    /// (temperatures from the resting profile).
     pub fn initial_state(&self) -> State {
         let p = &self.p;
         let mut y = State::zeros();
         y[idx::A] = p.u0;
         y[idx::CAP] = 1.0;
         y[idx::O] = 1.0;
-        y[idx::T1] = p.t1_rest;
-        y[idx::T3] = p.t3_rest;
+        for (i, &s) in thermal::NODE_STATES.iter().enumerate() {
+            y[s] = self.k.t_rest[i];
+        }
         y[idx::H] = p.h_initial;
         y
     }
 
-    /// Plasma concentrations (ibuprofen mg/L, cyclobenzaprine mg/L, tizanidine mg/L).
-    pub fn concentrations<D: Real>(&self, y: &[D; NS]) -> (D, D, D) {
-        let p = &self.p;
-        (
-            y[idx::IBU] / p.ibu_v,
-            y[idx::CBZ] / p.cbz_v,
-            y[idx::TIZ] / p.tiz_v,
+    /// Algebraic quantities at state `y` under the current drivers.
+    pub fn algebraic(&self, y: &[f64; NS]) -> Algebraic<f64> {
+        let u = self.drivers.inputs();
+        algebraic(&self.cx(&u, y))
+    }
+
+    /// Temperature (°C) at `depth_cm` below the skin at state `y` under the current
+    /// drivers (piecewise linear between the surface, the nodes and the core).
+    pub fn temperature_at(&self, y: &[f64; NS], depth_cm: f64) -> f64 {
+        let u = self.drivers.inputs();
+        let cx = self.cx(&u, y);
+        thermal::at_depth(
+            &self.p,
+            thermal::surface(&cx),
+            thermal::NODE_STATES.map(|i| y[i]),
+            depth_cm,
         )
     }
 
-    /// Algebraic quantities at state `y`.
-    pub fn algebraic<D: Real>(&self, y: &[D; NS]) -> Algebraic<D> {
-        let p = &self.p;
-        let dr = &self.drivers;
-        let one = D::from(1.0);
-        let (a, cap, gamma, o, m, s) = (
-            y[idx::A],
-            y[idx::CAP],
-            y[idx::GAMMA],
-            y[idx::O],
-            y[idx::M],
-            y[idx::S],
-        );
-        let h = y[idx::H];
-        let t_mean = (y[idx::T1] + y[idx::T3]) * 0.5;
-
-        let a_tot = a + cap * dr.es_activation;
-        let p_im = a_tot * p.k_p + h * p.k_edema + p.p0 + dr.cuff_pressure;
-        let g = one - smoothstep((p_im - p.p_on) / (p.p_art - p.p_on));
-        let m2 = m * m;
-        let v = (one + m2 * p.v_max / (m2 + p.k_v * p.k_v))
-            * ((t_mean - self.t_ref) * (std::f64::consts::LN_2 / p.flow_doubling_temp)).exp();
-        let q = v * g * (1.0 + p.pump_gain * dr.activity);
-        let demand = a_tot * p.d1 + p.d0;
-        let oh = smooth::pow(o, p.h_o);
-        let koh = smooth::pow(p.k_o, p.h_o);
-        let phi = (oh + koh).recip() * koh;
-
-        // Nociception, local-anaesthetic block.
-        let k_eff = (one - s * p.s_max / (s + p.k_s)) * p.k_n;
-        let block = one - y[idx::LA] / (y[idx::LA] + p.la_ec50);
-        let n_met_raw = hill_k(m, k_eff, p.h_n) * (phi * (1.0 - p.eps_met) + p.eps_met);
-        let n_tis_raw = h * p.w_h / (h * p.w_h + 1.0);
-        let n_met = n_met_raw * block;
-        let n_tis = n_tis_raw * block;
-        let n = one - (one - n_met) * (one - n_tis);
-
-        // Drugs.
-        let (c_ibu, c_cbz, c_tiz) = self.concentrations(y);
-        let cox = one - c_ibu * p.cox_imax / (c_ibu + p.cox_ic50);
-        let r = c_cbz / p.cbz_ec50 + c_tiz / p.tiz_ec50;
-        let relax = r * p.relax_emax / (r + 1.0);
-
-        // Spindle gain and drive.
-        let warming = softplus(t_mean - self.t_ref, p.heat_softness)
-            - softplus(D::from(0.0), p.heat_softness).re();
-        let spindle = (one - y[idx::X] * p.stretch_max)
-            * (one - y[idx::Y] * p.massage_max)
-            * (one - warming * p.heat_spindle)
-            * (one - relax);
-        let gain = (one + h * p.gain_injury) * p.gain_gamma;
-        let mut drive = gain * spindle * gamma + h * p.u_guard - n_tis * p.alpha_adapt
-            + p.u0
-            + p.u_stress_tonic
-            + dr.stress_drive;
-        if dr.voluntary > 0.0 {
-            // Holding a force: the drive needed rises as capacity falls.
-            let needed = cap.recip() * dr.voluntary;
-            drive = drive + softplus(needed - drive, p.drive_softness);
-        }
-        Algebraic {
-            a_tot,
-            p_im,
-            g,
-            v,
-            q,
-            demand,
-            phi,
-            n_met,
-            n_tis,
-            n,
-            spindle,
-            drive,
-            relax,
-            cox,
-            gate: 1.0 - p.tens_max * dr.tens,
+    fn cx<'a, D>(&'a self, u: &'a Inputs<f64>, y: &'a [D; NS]) -> Cx<'a, f64, D> {
+        Cx {
+            p: &self.p,
+            k: &self.k,
+            u,
+            y,
         }
     }
 
-    /// Right-hand side on a plain array (generic for exact Jacobians).
-    pub fn rhs_generic<D: Real>(&self, y: &[D; NS]) -> [D; NS] {
-        let p = &self.p;
-        let dr = &self.drivers;
-        let one = D::from(1.0);
-        let al = self.algebraic(y);
-        let mut dy = [D::from(0.0); NS];
-        let (a, cap, gamma, o, m, s) = (
-            y[idx::A],
-            y[idx::CAP],
-            y[idx::GAMMA],
-            y[idx::O],
-            y[idx::M],
-            y[idx::S],
-        );
-        let h = y[idx::H];
-
-        let u = soft_min(softplus(al.drive, p.drive_softness), 1.0, p.drive_softness);
-        dy[idx::A] = (u * cap - a) / p.tau_a;
-        dy[idx::CAP] = (one - cap) * al.g * p.recovery_rate
-            - (a * p.fatigue_rate + p.es_fatigue_rate * dr.es_activation) * cap;
-        let gamma_input = al.n_met * p.w1 + gamma * p.w2;
-        dy[idx::GAMMA] = (hill(gamma_input, p.k_gamma, p.h_gamma) - gamma) / p.tau_gamma;
-        dy[idx::O] = al.q * (D::from(self.o_art) - o) * p.k_supply
-            - al.demand * o / (o + p.k_c) * (p.consumption_ratio * p.k_supply);
-        dy[idx::M] = al.demand * al.phi * p.beta0 + al.a_tot * p.beta1 - al.q * m / p.tau_w;
-        dy[idx::S] = al.cox * (m * p.sigma_m + h * p.sigma_h) - s / p.tau_s;
-        let pain_target = (one
-            - (-((al.n * (one + y[idx::Z] * p.c_z) + y[idx::Z] * p.z_pain) * p.kappa)).exp())
-            * (10.0 * al.gate);
-        dy[idx::P] = (pain_target - y[idx::P]) / p.tau_p;
-        let z = y[idx::Z];
-        dy[idx::Z] = (al.n + hill(z, p.k_zh, p.h_z) * p.w_z) * (one - z) * p.k_z - z / p.tau_z;
-
-        let (t1, t3) = (y[idx::T1], y[idx::T3]);
-        let t_surface = dr.skin_heat.unwrap_or(p.t_skin);
-        let us_rate = {
-            let f = dr.us_frequency.clamp(1.0, 3.0);
-            let per = p.us_heat_1mhz + (p.us_heat_3mhz - p.us_heat_1mhz) * (f - 1.0) / 2.0;
-            per * dr.us_intensity
-        };
-        dy[idx::T1] = (D::from(t_surface) - t1) * p.k_skin
-            + (t3 - t1) * self.k_13
-            + al.q * (D::from(p.t_core) - t1) * p.k_blood;
-        dy[idx::T3] = (t1 - t3) * self.k_13
-            + (D::from(p.t_core) - t3) * self.k_core
-            + al.q * (D::from(p.t_core) - t3) * p.k_blood
-            + us_rate;
-        dy[idx::H] = D::from(p.h_disc + dr.disc_source) - h / p.tau_heal;
-        let x = y[idx::X];
-        dy[idx::X] = (one - x) * (dr.stretch / p.tau_x_on) - x * ((1.0 - dr.stretch) / p.tau_x_off);
-        let yy = y[idx::Y];
-        dy[idx::Y] =
-            (one - yy) * (dr.massage / p.tau_y_on) - yy * ((1.0 - dr.massage) / p.tau_y_off);
-
-        let pk = |gut: usize, cen: usize, ka: f64, cl: f64, v: f64, dy: &mut [D; NS]| {
-            dy[gut] = -(y[gut] * ka);
-            dy[cen] = y[gut] * ka - y[cen] * (cl / v);
-        };
-        pk(idx::IBU_GUT, idx::IBU, p.ibu_ka, p.ibu_cl, p.ibu_v, &mut dy);
-        pk(idx::CBZ_GUT, idx::CBZ, p.cbz_ka, p.cbz_cl, p.cbz_v, &mut dy);
-        pk(idx::TIZ_GUT, idx::TIZ, p.tiz_ka, p.tiz_cl, p.tiz_v, &mut dy);
-        dy[idx::LA] = -(y[idx::LA] / p.la_tau);
-        dy
+    /// Right-hand side on a plain array, for any number type over `f64` parameters.
+    pub fn rhs_generic<D: Real<f64>>(&self, y: &[D; NS]) -> [D; NS] {
+        let u = self.drivers.inputs();
+        let cx = self.cx(&u, y);
+        rates(&cx, &algebraic(&cx))
     }
 }
 
@@ -375,8 +518,7 @@ impl OdeSystem<NS> for Model {
     fn jacobian(&self, _t: f64, y: &State) -> SMatrix<f64, NS, NS> {
         // Seed state k with the k-th unit derivative, evaluate once, and read row i
         // of the Jacobian from the derivative part of dy_i (zero when absent).
-        let x: [DualSVec64<NS>; NS] =
-            std::array::from_fn(|k| DualSVec64::from_re(y[k]).derivative(k));
+        let x: [Dual<NS>; NS] = std::array::from_fn(|k| Dual::<NS>::from_re(y[k]).derivative(k));
         let dy = self.rhs_generic(&x);
         let mut j = SMatrix::<f64, NS, NS>::zeros();
         for (i, d) in dy.iter().enumerate() {
@@ -389,8 +531,9 @@ impl OdeSystem<NS> for Model {
 
     fn nonnegative(&self) -> [bool; NS] {
         let mut m = [true; NS];
-        m[idx::T1] = false;
-        m[idx::T3] = false;
+        for i in thermal::NODE_STATES {
+            m[i] = false;
+        }
         m
     }
 }
@@ -409,10 +552,13 @@ mod tests {
         let mut m = model("acute_injury");
         m.drivers.voluntary = 0.3;
         m.drivers.skin_heat = Some(42.0);
+        m.drivers.us_intensity = 1.0;
+        m.drivers.us_frequency = 3.0;
+        m.drivers.exp_pain = 0.3;
         let mut y = m.initial_state();
         for (i, v) in [
-            0.2, 0.8, 0.4, 0.5, 2.0, 1.0, 4.0, 0.1, 36.0, 36.8, 0.5, 0.2, 0.1, 50.0, 100.0, 1.0,
-            3.0, 0.5, 0.2, 40.0,
+            0.2, 0.8, 0.4, 0.5, 2.0, 1.0, 4.0, 0.1, 36.0, 36.4, 36.8, 0.5, 0.2, 0.1, 50.0, 100.0,
+            1.0, 3.0, 0.5, 0.2, 40.0,
         ]
         .iter()
         .enumerate()
@@ -440,13 +586,18 @@ mod tests {
     }
 
     #[test]
-    fn derived_rates_hold_the_resting_temperature_profile() {
+    fn resting_profile_is_the_steady_state_of_the_chain() {
         let m = model("healthy");
-        let (k13, kc) = m.conduction_rates();
-        assert!(k13 > 0.0 && kc > 0.0);
         let y = m.initial_state();
         let dy = m.rhs(0.0, &y);
-        // Flow is ≈1 at rest, so the temperature derivatives nearly vanish.
-        assert!(dy[idx::T1].abs() < 1e-4 && dy[idx::T3].abs() < 1e-4, "{dy}");
+        for i in thermal::NODE_STATES {
+            // Flow is ≈ 1 at the nominal rest, so the temperature derivatives nearly vanish.
+            assert!(dy[i].abs() < 1e-5, "dT[{i}] = {}", dy[i]);
+        }
+        let t = m.derived().t_rest;
+        assert!(
+            t[0] < t[1] && t[1] < t[2] && t[2] < m.params().t_core,
+            "{t:?}"
+        );
     }
 }

@@ -39,8 +39,10 @@ pub const DERIVED_COLUMNS: [(&str, &str); 13] = [
 /// `p_im_mmHg`, perfusion fraction `g_1`, blood flow relative to rest `Q_1`,
 /// interstitial K⁺ `K_mM`, energy deficit `phi_1`, nociception `n_1`, spindle gain
 /// `spindle_1`, relaxant effect `relax_1`, COX activity left `cox_1`, plasma
-/// concentrations `c_ibu_mg_per_L`, `c_cbz_ng_per_mL`, `c_tiz_ng_per_mL`.
-pub fn trajectory_header(time_unit: &str) -> Vec<String> {
+/// concentrations `c_ibu_mg_per_L`, `c_cbz_ng_per_mL`, `c_tiz_ng_per_mL`; then the
+/// tissue temperature at each requested depth (`[output] depths`),
+/// `T_at_<depth>cm_degC`.
+pub fn trajectory_header(time_unit: &str, depths_cm: &[f64]) -> Vec<String> {
     let mut h = vec!["arm".to_string(), format!("time_{time_unit}")];
     h.extend(
         STATE_NAMES
@@ -48,6 +50,7 @@ pub fn trajectory_header(time_unit: &str) -> Vec<String> {
             .chain(DERIVED_COLUMNS.iter())
             .map(|(n, u)| format!("{n}_{}", ascii_unit(u))),
     );
+    h.extend(depths_cm.iter().map(|d| format!("T_at_{d}cm_degC")));
     h
 }
 
@@ -77,13 +80,17 @@ pub fn write_trajectories(
 ) -> Result<(), OutputError> {
     let err = csv_err(path);
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record(trajectory_header(&scenario.time_unit))
-        .map_err(&err)?;
+    w.write_record(trajectory_header(
+        &scenario.time_unit,
+        &scenario.output_depths,
+    ))
+    .map_err(&err)?;
     let mut row: Vec<String> = Vec::with_capacity(2 + STATE_NAMES.len() + DERIVED_COLUMNS.len());
     for r in results {
         let tr = &r.trajectory;
-        let der = derived(&scenario.model, tr);
-        for ((t, y), d) in tr.times.iter().zip(&tr.states).zip(&der) {
+        let der = derived(&r.model, tr);
+        let mut m = r.model.clone();
+        for (k, ((t, y), d)) in tr.times.iter().zip(&tr.states).zip(&der).enumerate() {
             row.clear();
             row.push(r.name.clone());
             row.push(fmt_num(t / unit_s));
@@ -105,6 +112,15 @@ pub fn write_trajectories(
                     d.c_tiz_ng_per_ml,
                 ]
                 .map(fmt_num),
+            );
+            if let Some(dr) = tr.drivers.get(k) {
+                m.drivers = *dr;
+            }
+            row.extend(
+                scenario
+                    .output_depths
+                    .iter()
+                    .map(|&z| fmt_num(m.temperature_at(&y.data.0[0], z))),
             );
             w.write_record(&row).map_err(&err)?;
         }

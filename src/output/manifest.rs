@@ -21,7 +21,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// SHA-256 of the resolved parameters (all fields, canonical units, as Rust's
 /// round-trip `Debug` formatting of `Params` prints them).
 pub fn params_sha256(scenario: &Scenario) -> String {
-    sha256_hex(format!("{:?}", scenario.model.p).as_bytes())
+    sha256_hex(format!("{:?}", scenario.model.params()).as_bytes())
 }
 
 /// Solver counters and wall time of one arm.

@@ -177,13 +177,13 @@ pub fn derived(model: &Model, tr: &Trajectory) -> Vec<Derived> {
             }
             let arr = &y.data.0[0];
             let al = m.algebraic(arr);
-            let (ci, cc, ct) = m.concentrations(arr);
+            let (ci, cc, ct) = (al.c_ibu, al.c_cbz, al.c_tiz);
             Derived {
                 a_tot: al.a_tot,
                 p_im: al.p_im,
                 g: al.g,
                 q: al.q,
-                k: m.p.k_rest + y[crate::model::idx::M],
+                k: m.params().k_rest + y[crate::model::idx::M],
                 phi: al.phi,
                 n: al.n,
                 spindle: al.spindle,
@@ -227,7 +227,7 @@ pub fn write_run(
         .map(|r| {
             (
                 r.name.clone(),
-                endpoints(&scenario.model, &r.trajectory, &opts.thresholds),
+                endpoints(&r.model, &r.trajectory, &opts.thresholds),
             )
         })
         .collect();

@@ -9,6 +9,7 @@ pub use error::{ErrorKind, ScenarioError};
 pub use parse::parse_scenario;
 
 use crate::model::{Model, State};
+use crate::params::ParamSet;
 use crate::schedule::Schedule;
 use crate::simulate::{grid, settle, simulate, SolverConfig, Trajectory};
 use crate::solver::SolverError;
@@ -20,6 +21,36 @@ pub struct Arm {
     pub name: String,
     /// Everything scheduled in this arm (triggers of the scenario included), times in s.
     pub schedule: Schedule,
+    /// Parameters this arm sets for its own patient (`[arm.overrides]`): name and
+    /// value in canonical units, applied on top of the scenario's patient.
+    pub overrides: Vec<(String, f64)>,
+}
+
+impl Arm {
+    /// An arm with no parameter overrides.
+    pub fn new(name: impl Into<String>, schedule: Schedule) -> Arm {
+        Arm {
+            name: name.into(),
+            schedule,
+            overrides: Vec::new(),
+        }
+    }
+
+    /// This arm's patient: `base` with the arm's overrides applied (drivers kept).
+    pub fn patient(&self, base: &Model) -> Model {
+        if self.overrides.is_empty() {
+            return base.clone();
+        }
+        let mut p = base.params().clone();
+        for (name, value) in &self.overrides {
+            if let Some(x) = p.get_mut(name) {
+                *x = *value;
+            }
+        }
+        let mut m = Model::new(p);
+        m.drivers = base.drivers;
+        m
+    }
 }
 
 /// A resolved scenario, ready to run. All times in s.
@@ -31,6 +62,9 @@ pub struct Scenario {
     pub description: String,
     /// Name of the parameter set (embedded name or file path).
     pub set_name: String,
+    /// The parameter set with the scenario's overrides (`[model.overrides]`), with
+    /// where every value came from.
+    pub params: ParamSet,
     /// The patient: parameters (with overrides) and base drivers.
     pub model: Model,
     /// Arms, at least one.
@@ -43,6 +77,8 @@ pub struct Scenario {
     pub settle: f64,
     /// Unit in which times are written to outputs ("s", "min", "h" or "d").
     pub time_unit: String,
+    /// Depths below the skin (cm) whose tissue temperature is an output column.
+    pub output_depths: Vec<f64>,
     /// Solver settings.
     pub solver: SolverConfig,
     /// The scenario text it was read from (hashed into the manifest).
@@ -56,6 +92,8 @@ pub struct ArmResult {
     pub name: String,
     /// The schedule that was run.
     pub schedule: Schedule,
+    /// The patient it was run on (the scenario's, with the arm's overrides).
+    pub model: Model,
     /// The trajectory on the output grid.
     pub trajectory: Trajectory,
 }
@@ -83,35 +121,50 @@ impl Scenario {
         parse_scenario(&text, &shown)
     }
 
-    /// The patient's state at t = 0 (after settling).
+    /// The scenario patient's state at t = 0 (after settling).
     pub fn initial_state(&self) -> Result<State, SolverError> {
+        self.settled(&self.model)
+    }
+
+    /// `model`'s state at t = 0: settled for the scenario's settling period.
+    pub fn settled(&self, model: &Model) -> Result<State, SolverError> {
         if self.settle > 0.0 {
-            settle(&self.model, self.settle, &self.solver)
+            settle(model, self.settle, &self.solver)
         } else {
-            Ok(self.model.initial_state())
+            Ok(model.initial_state())
         }
     }
 
-    /// Run every arm from the same settled state.
+    /// Run every arm; arms without overrides start from the same settled state, an
+    /// arm with its own patient settles that patient.
     pub fn run(&self) -> Result<Vec<ArmResult>, SolverError> {
         let y0 = self.initial_state()?;
+        self.arms.iter().map(|arm| self.run_arm(arm, &y0)).collect()
+    }
+
+    /// Run one arm on the output grid; `y0` is the scenario patient's settled state
+    /// (used unless the arm has a patient of its own, which is settled here).
+    pub fn run_arm(&self, arm: &Arm, y0: &State) -> Result<ArmResult, SolverError> {
+        let model = arm.patient(&self.model);
+        let start = if arm.overrides.is_empty() {
+            *y0
+        } else {
+            self.settled(&model)?
+        };
         let samples = grid(self.duration, self.output_every);
-        self.arms
-            .iter()
-            .map(|arm| {
-                Ok(ArmResult {
-                    name: arm.name.clone(),
-                    schedule: arm.schedule.clone(),
-                    trajectory: simulate(
-                        &self.model,
-                        &y0,
-                        &arm.schedule,
-                        self.duration,
-                        &samples,
-                        &self.solver,
-                    )?,
-                })
-            })
-            .collect()
+        let trajectory = simulate(
+            &model,
+            &start,
+            &arm.schedule,
+            self.duration,
+            &samples,
+            &self.solver,
+        )?;
+        Ok(ArmResult {
+            name: arm.name.clone(),
+            schedule: arm.schedule.clone(),
+            model,
+            trajectory,
+        })
     }
 }

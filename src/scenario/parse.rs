@@ -42,6 +42,12 @@ pub const MAX_DOSE_MG: f64 = 10_000.0;
 pub const DEFAULT_SETTLE: f64 = 12.0 * HOUR;
 /// Default hot-bath and heat-wrap temperature at the skin, °C.
 pub const WARM_C: f64 = 40.0;
+/// Default nociceptor activity of experimental pain (0–1): with the healthy set's
+/// pain sensitivity it gives ≈ 5 NRS, the typical rating after 0.5 mL of 5.8 %
+/// hypertonic saline (Graven-Nielsen 1997; Svensson et al. 1998).
+pub const EXPERIMENTAL_PAIN_LEVEL: f64 = 0.5;
+/// Deepest temperature that can be requested as an output, cm.
+pub const MAX_DEPTH_CM: f64 = 10.0;
 
 const TOP_KEYS: &[&str] = &[
     "name",
@@ -107,6 +113,12 @@ const INTENSITY: QKind = QKind {
     units: &["W/cm2", "W/cm²"],
     canonical: "W/cm2",
     example: "1.5 W/cm2",
+};
+const LENGTH: QKind = QKind {
+    what: "a depth",
+    units: &["cm", "mm"],
+    canonical: "cm",
+    example: "2.5 cm",
 };
 const FREQUENCY: QKind = QKind {
     what: "an ultrasound frequency",
@@ -585,6 +597,7 @@ enum Kind {
     BedRest,
     Cuff,
     SustainedContraction,
+    ExperimentalPain,
 }
 
 /// (kind, name, aliases).
@@ -625,6 +638,11 @@ const KINDS: &[(Kind, &str, &[&str])] = &[
         "sustained_contraction",
         &["voluntary_contraction"],
     ),
+    (
+        Kind::ExperimentalPain,
+        "experimental_pain",
+        &["hypertonic_saline"],
+    ),
 ];
 
 /// The canonical names of every kind of trigger or intervention.
@@ -653,6 +671,7 @@ fn kind_keys(kind: Kind) -> Vec<&'static str> {
             return vec!["kind", "at", "start", "until", "from", "to", "activity"]
         }
         Kind::Cuff => &["duration", "pressure"],
+        Kind::ExperimentalPain => &["duration", "level"],
     };
     let mut v = vec!["kind"];
     v.extend_from_slice(REPEAT);
@@ -1124,6 +1143,15 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
             let starts = occurrences(cx, t, run, len)?;
             push_windows(s, &starts, len, run, Effect::Cuff(p));
         }
+        Kind::ExperimentalPain => {
+            let n = match t.get("level") {
+                Some(v) => cx.fraction(&v, "a nociceptor activity", 0.0, false, 1.0)?,
+                None => EXPERIMENTAL_PAIN_LEVEL,
+            };
+            let len = session_length(cx, t, Some(10.0 * MIN))?;
+            let starts = occurrences(cx, t, run, len)?;
+            push_windows(s, &starts, len, run, Effect::ExperimentalPain(n));
+        }
         Kind::EarlyMovement => daily(cx, t, run, s)?,
     }
     Ok(())
@@ -1316,20 +1344,7 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
         other => cx.bad(&sv, ErrorKind::UnknownSet, other.to_string(), "", None),
     })?;
     if let Some(ov) = model_t.get("overrides") {
-        let ot = cx.table(
-            &ov,
-            "[model.overrides]",
-            "a [model.overrides] table of parameter = value",
-        )?;
-        for (k, v) in ot.entries() {
-            let pname: &str = k.get_ref();
-            let val = Val {
-                key: ot.path(pname),
-                span: v.span(),
-                v: v.get_ref(),
-            };
-            override_param(&cx, &mut set, pname, k.span(), &val)?;
-        }
+        overrides(&cx, &ov, "[model.overrides]", &mut set)?;
     }
     let params = set
         .to_params()
@@ -1338,9 +1353,13 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
 
     // Output.
     let (mut output_every, mut time_unit) = (default_every(duration), default_time_unit(duration));
+    let mut output_depths = Vec::new();
     if let Some(ov) = root.get("output") {
         let ot = cx.table(&ov, "[output]", "an [output] table")?;
-        ot.check(&cx, &["every", "time_unit"])?;
+        ot.check(&cx, &["every", "time_unit", "depths"])?;
+        if let Some(v) = ot.get("depths") {
+            output_depths = depths(&cx, &v)?;
+        }
         if let Some(v) = ot.get("every") {
             let x = cx.quantity(&v, &TIME)?;
             if x <= 0.0 {
@@ -1449,7 +1468,7 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
     }
     let mut arms: Vec<Arm> = Vec::new();
     for at in &arm_tables {
-        at.check(&cx, &["name", "intervention"])?;
+        at.check(&cx, &["name", "intervention", "overrides"])?;
         let nv = at.req(&cx, "name", "the arm's name, e.g. \"no treatment\"")?;
         let arm_name = cx
             .string(&nv, "the arm's name as a string")?
@@ -1494,9 +1513,24 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
                 }
             }
         }
+        let mut arm_overrides = Vec::new();
+        if let Some(ov) = at.get("overrides") {
+            let mut arm_set = set.clone();
+            let names = overrides(&cx, &ov, &format!("{}.overrides", at.what), &mut arm_set)?;
+            let arm_params = arm_set
+                .to_params()
+                .map_err(|e| cx.bad(&ov, ErrorKind::OutOfRange, e.to_string(), "", None))?;
+            let values = arm_params.values();
+            for n in names {
+                if let Some((_, x)) = values.iter().find(|(k, _)| *k == n) {
+                    arm_overrides.push((n, *x));
+                }
+            }
+        }
         arms.push(Arm {
             name: arm_name,
             schedule,
+            overrides: arm_overrides,
         });
     }
 
@@ -1504,15 +1538,65 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
         name,
         description,
         set_name,
+        params: set,
         model,
         arms,
         duration,
         output_every,
         settle,
         time_unit,
+        output_depths,
         solver,
         source_text: text.to_string(),
     })
+}
+
+/// Apply a table of parameter overrides (`[model.overrides]` or an arm's
+/// `overrides`) to `set`; returns the names overridden, in the order written.
+fn overrides(cx: &Cx, v: &Val, what: &str, set: &mut ParamSet) -> R<Vec<String>> {
+    let ot = cx.table(v, what, "a table of parameter = value")?;
+    let mut names = Vec::new();
+    for (k, v) in ot.entries() {
+        let pname: &str = k.get_ref();
+        let val = Val {
+            key: ot.path(pname),
+            span: v.span(),
+            v: v.get_ref(),
+        };
+        override_param(cx, set, pname, k.span(), &val)?;
+        names.push(pname.to_string());
+    }
+    Ok(names)
+}
+
+/// `[output] depths`: an array of depths below the skin, each a length string.
+fn depths(cx: &Cx, v: &Val) -> R<Vec<f64>> {
+    let expected = "an array of depths such as [\"2.5 cm\"]";
+    let DeValue::Array(items) = v.v else {
+        return Err(cx.wrong_type(v, expected));
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let val = Val {
+            key: format!("{}[{}]", v.key, i + 1),
+            span: item.span(),
+            v: item.get_ref(),
+        };
+        let d = cx.ranged(&val, &LENGTH, 0.0, true, MAX_DEPTH_CM, |x| {
+            format!("{} cm", num_str(x))
+        })?;
+        if out.contains(&d) {
+            return Err(cx.bad(
+                &val,
+                ErrorKind::Conflict,
+                format!("the depth {} cm is listed twice", num_str(d)),
+                expected,
+                None,
+            ));
+        }
+        out.push(d);
+    }
+    Ok(out)
 }
 
 /// Apply one `[model.overrides]` entry: a plain number in the set's unit, or a string
