@@ -114,7 +114,7 @@ fn distributions_file_documents_every_parameter() {
         "h_initial",
         "tau_heal",
         "gain_gamma",
-        "gain_injury",
+        "fac_injury",
         "k_edema",
         "k_n",
         "w_h",

@@ -1,6 +1,5 @@
 //! Whole-episode runs: step counts and solver agreement (issue "core simulator").
 
-use spasm::model::idx;
 use spasm::simulate::{grid, simulate, SolverConfig, SolverKind};
 use spasm::validate::{effort, rested, treated_episode};
 
@@ -30,7 +29,7 @@ fn fourteen_day_acute_injury_run_takes_fewer_than_2000_accepted_steps() {
     // Non-negative states stay non-negative.
     for s in &tr.states {
         for i in 0..s.len() {
-            if i != idx::T1 && i != idx::T3 {
+            if !spasm::model::thermal::NODE_STATES.contains(&i) {
                 assert!(s[i] >= 0.0, "state {i} = {}", s[i]);
             }
         }

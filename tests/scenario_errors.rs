@@ -294,6 +294,65 @@ fn e10_unknown_parameter_override() {
         "model.overrides.tau_hael",
     );
     assert!(m.contains("did you mean 'tau_heal'?"), "{m}");
+    // The same in an arm's own overrides, and a wrong unit there.
+    let e = err(&format!(
+        "{HEAD}[[arm]]\nname = \"a\"\n[arm.overrides]\nmvc_forse = \"1 kN\"\n"
+    ));
+    let m = check(
+        &e,
+        ErrorKind::UnknownParameter,
+        7,
+        1,
+        "arm[1].overrides.mvc_forse",
+    );
+    assert!(m.contains("did you mean 'mvc_force'?"), "{m}");
+    let e = err(&format!(
+        "{HEAD}[[arm]]\nname = \"a\"\n[arm.overrides]\nmvc_force = \"2 mmHg\"\n"
+    ));
+    check(
+        &e,
+        ErrorKind::WrongUnit,
+        7,
+        13,
+        "arm[1].overrides.mvc_force",
+    );
+}
+
+#[test]
+fn e19_output_depths() {
+    let with = |d: &str| {
+        err(&format!(
+            "{HEAD}[output]\ndepths = {d}\n[[arm]]\nname = \"a\"\n"
+        ))
+    };
+    check(
+        &with("[\"2 s\"]"),
+        ErrorKind::WrongUnit,
+        5,
+        11,
+        "output.depths[1]",
+    );
+    check(
+        &with("[\"1 cm\", \"20 cm\"]"),
+        ErrorKind::OutOfRange,
+        5,
+        19,
+        "output.depths[2]",
+    );
+    check(
+        &with("[\"1 cm\", \"10 mm\"]"),
+        ErrorKind::Conflict,
+        5,
+        19,
+        "output.depths[2]",
+    );
+    check(
+        &with("\"1 cm\""),
+        ErrorKind::WrongType,
+        5,
+        10,
+        "output.depths",
+    );
 }
 
 #[test]

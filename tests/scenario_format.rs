@@ -1,4 +1,4 @@
-//! Golden tests of the scenario format rules f01–f13 of docs/scenarios.md.
+//! Golden tests of the scenario format rules f01–f14 of docs/scenarios.md.
 
 use spasm::scenario::{parse_scenario, Scenario};
 use spasm::schedule::{Drug, Effect, Event, Impulse, Schedule, Window};
@@ -207,6 +207,40 @@ fn f07_output_interval_and_time_unit() {
     );
     let r = s.run().unwrap();
     assert_eq!(r[0].trajectory.times, vec![0.0, 600.0, 1200.0, 1500.0]);
+    // Depths: lengths in cm or mm, in the order written; none by default.
+    assert!(s.output_depths.is_empty());
+    let d = parse(
+        "duration = \"1 h\"\n[model]\nset = \"healthy\"\n[output]\ndepths = [\"2.5 cm\", \"15 mm\", \"0 cm\"]\n[[arm]]\nname = \"a\"\n",
+    );
+    assert_eq!(d.output_depths, vec![2.5, 1.5, 0.0]);
+}
+
+#[test]
+fn f14_arm_overrides_give_the_arm_its_own_patient() {
+    let s = parse(
+        "duration = \"10 min\"\nsettle = \"1 h\"\n[model]\nset = \"healthy\"\n[model.overrides]\ntau_heal = 3\n\
+         [[arm]]\nname = \"reference\"\n\
+         [[arm]]\nname = \"weak\"\n[arm.overrides]\nmvc_force = \"1 kN\"\nh_initial = 0.2\n",
+    );
+    assert!(s.arms[0].overrides.is_empty());
+    // In canonical units (N), in the order written.
+    assert_eq!(
+        s.arms[1].overrides,
+        vec![
+            ("mvc_force".to_string(), 1000.0),
+            ("h_initial".to_string(), 0.2)
+        ]
+    );
+    let weak = s.arms[1].patient(&s.model);
+    assert_eq!(weak.params().h_initial, 0.2);
+    // The scenario's own overrides stay under the arm's.
+    assert_eq!(weak.params().tau_heal, 3.0 * DAY);
+    assert_eq!(s.arms[0].patient(&s.model).params(), s.model.params());
+    // Each arm runs on its patient, settled on its own.
+    let r = s.run().unwrap();
+    assert_eq!(r[1].model.params().mvc_force, 1000.0);
+    assert!(r[1].trajectory.states[0][spasm::model::idx::H] > 0.19);
+    assert_eq!(r[0].trajectory.states[0][spasm::model::idx::H], 0.0);
 }
 
 #[test]

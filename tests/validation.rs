@@ -72,3 +72,34 @@ fn target10_cohort_natural_history_over_12_months() {
 fn target11_numerics() {
     assert_all(validate::target11().unwrap());
 }
+
+#[test]
+fn target12_voluntary_relaxation_is_fast() {
+    assert_all(validate::target12().unwrap());
+}
+
+#[test]
+fn target13_acute_pain_does_not_hold_a_relaxed_muscle() {
+    assert_all(validate::target13().unwrap());
+}
+
+#[test]
+fn target14_ischaemia_alone_is_not_a_spasm() {
+    assert_all(validate::target14().unwrap());
+}
+
+#[test]
+fn target15_ultrasound_depth() {
+    assert_all(validate::target15().unwrap());
+}
+
+#[test]
+fn target16_absolute_strength() {
+    assert_all(validate::target16().unwrap());
+}
+
+#[test]
+fn every_target_has_a_test() {
+    // One test per target above; this one fails when a target is added without one.
+    assert_eq!(validate::TARGETS.len(), 16);
+}

@@ -199,10 +199,10 @@ impl SymbolicModel {
             Node::Add(a, b) => (format!("{} + {}", wrap(a, SUM), wrap(b, SUM)), SUM),
             Node::Sub(a, b) => (format!("{} - {}", wrap(a, SUM), wrap(b, PRODUCT)), SUM),
             Node::Mul(a, b) => (
-                format!("{}{mul}{}", wrap(a, PRODUCT), wrap(b, UNARY)),
+                format!("{}{mul}{}", wrap(a, PRODUCT), wrap(b, POWER)),
                 PRODUCT,
             ),
-            Node::Div(a, b) => (format!("{}/{}", wrap(a, PRODUCT), wrap(b, UNARY)), PRODUCT),
+            Node::Div(a, b) => (format!("{}/{}", wrap(a, PRODUCT), wrap(b, POWER)), PRODUCT),
             Node::Neg(a) => (format!("-{}", wrap(a, UNARY)), UNARY),
             Node::Exp(a) => call(style.exp(), &[a]),
             Node::Ln(a) => call(style.ln(), &[a]),

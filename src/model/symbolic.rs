@@ -205,8 +205,8 @@ impl Add for Sym {
     type Output = Sym;
     fn add(self, b: Sym) -> Sym {
         match (literal(self), literal(b)) {
-            (Some(x), _) if x == 0.0 => b,
-            (_, Some(y)) if y == 0.0 => self,
+            (Some(0.0), _) => b,
+            (_, Some(0.0)) => self,
             _ => binary(self, b, |x, y| x + y, Node::Add),
         }
     }
@@ -216,7 +216,7 @@ impl Sub for Sym {
     type Output = Sym;
     fn sub(self, b: Sym) -> Sym {
         match literal(b) {
-            Some(y) if y == 0.0 => self,
+            Some(0.0) => self,
             _ => binary(self, b, |x, y| x - y, Node::Sub),
         }
     }
@@ -226,8 +226,8 @@ impl Mul for Sym {
     type Output = Sym;
     fn mul(self, b: Sym) -> Sym {
         match (literal(self), literal(b)) {
-            (Some(x), _) if x == 1.0 => b,
-            (_, Some(y)) if y == 1.0 => self,
+            (Some(1.0), _) => b,
+            (_, Some(1.0)) => self,
             (Some(x), _) | (_, Some(x)) if x == 0.0 => Sym::lit(0.0),
             _ => binary(self, b, |x, y| x * y, Node::Mul),
         }
@@ -238,7 +238,7 @@ impl Div for Sym {
     type Output = Sym;
     fn div(self, b: Sym) -> Sym {
         match literal(b) {
-            Some(y) if y == 1.0 => self,
+            Some(1.0) => self,
             _ => binary(self, b, |x, y| x / y, Node::Div),
         }
     }
