@@ -37,7 +37,7 @@ use serde::Deserialize;
 use super::{cycle, pain_auc_window, pct, resolve_reference, CompareError, CompareOptions};
 use super::{AUC_WINDOW_S, REFERENCE_NAME};
 use crate::metrics::endpoints;
-use crate::model::Model;
+use crate::model::{Model, State};
 use crate::params::{ParamSet, Params};
 use crate::scenario::Scenario;
 use crate::simulate::{grid, settle, simulate};
@@ -415,19 +415,29 @@ fn run_patient(
     }
     let mut model = Model::new(p);
     model.drivers = scenario.model.drivers;
-    let y0 = if scenario.settle > 0.0 {
-        settle(&model, scenario.settle, &scenario.solver).map_err(|e| format!("settling: {e}"))?
-    } else {
-        model.initial_state()
+    let settled = |m: &Model| -> Result<State, String> {
+        if scenario.settle > 0.0 {
+            settle(m, scenario.settle, &scenario.solver).map_err(|e| format!("settling: {e}"))
+        } else {
+            Ok(m.initial_state())
+        }
     };
+    let y0 = settled(&model)?;
     let th = &opts.thresholds;
     scenario
         .arms
         .iter()
         .map(|arm| {
+            // An arm's own overrides apply on top of the drawn patient.
+            let model = arm.patient(&model);
+            let start = if arm.overrides.is_empty() {
+                y0
+            } else {
+                settled(&model).map_err(|e| format!("arm '{}': {e}", arm.name))?
+            };
             let tr = simulate(
                 &model,
-                &y0,
+                &start,
                 &arm.schedule,
                 scenario.duration,
                 samples,

@@ -1,6 +1,6 @@
 //! Injury and inflammation H (0–1): heals with `tau_heal`; a disc herniation is a
 //! persistent source. Injuries are impulses (`H ← H + size·(1 − H)`, see
-//! [`crate::schedule::Impulse::Injury`]). H raises resting pressure (oedema, in
+//! `Impulse::Injury` of the protocol layer). H raises resting pressure (oedema, in
 //! [`super::perfusion`]), excites nociceptors and produces sensitisers (in
 //! [`super::nociception`]) and facilitates the fusimotor loop (in [`super::fusimotor`]).
 //!

@@ -18,10 +18,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// SHA-256 of the resolved parameters (all fields, canonical units, as Rust's
-/// round-trip `Debug` formatting of `Params` prints them).
+/// SHA-256 of the resolved parameters of the scenario's patient and of every arm's
+/// own patient: one line `name = value` per parameter (canonical units, round-trip
+/// formatting), in the model's order, each arm's overrides after a line `[arm NAME]`.
 pub fn params_sha256(scenario: &Scenario) -> String {
-    sha256_hex(format!("{:?}", scenario.model.params()).as_bytes())
+    let mut text = String::new();
+    for (name, value) in scenario.model.params().values() {
+        text.push_str(&format!("{name} = {value:?}\n"));
+    }
+    for arm in scenario.arms.iter().filter(|a| !a.overrides.is_empty()) {
+        text.push_str(&format!("[arm {}]\n", arm.name));
+        for (name, value) in &arm.overrides {
+            text.push_str(&format!("{name} = {value:?}\n"));
+        }
+    }
+    sha256_hex(text.as_bytes())
 }
 
 /// Solver counters and wall time of one arm.
