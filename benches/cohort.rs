@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use spasm::compare::{self, cohort};
+use spasm::analysis::compare::{self, cohort};
 
 const PATIENTS: usize = 200;
 

@@ -4,9 +4,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use spasm::simulate::{grid, simulate, SolverConfig};
+use spasm::analysis::validate::{effort, rested, treated_episode};
+use spasm::simulation::{grid, simulate, SolverConfig};
 use spasm::solver::OdeSystem;
-use spasm::validate::{effort, rested, treated_episode};
 
 const DAY: f64 = 86400.0;
 

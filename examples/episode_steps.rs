@@ -4,9 +4,9 @@
 //!
 //! Run: `cargo run --release --example episode_steps`
 
+use spasm::analysis::validate::{rested, treated_episode};
 use spasm::model::idx;
-use spasm::simulate::{grid, simulate, SolverConfig};
-use spasm::validate::{rested, treated_episode};
+use spasm::simulation::{grid, simulate, SolverConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (model, y0) = rested("acute_injury")?;

@@ -23,12 +23,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::json;
-use spasm::export::{derived_constant_values, parameter_values, plan, to_sbml, DRIVER_NAMES};
+use spasm::analysis::validate::rested;
+use spasm::model::params::ParamSet;
 use spasm::model::{idx, STATE_NAMES, TYPICAL};
-use spasm::params::ParamSet;
-use spasm::schedule::{Drug, Effect, Impulse, Schedule};
-use spasm::simulate::{grid, simulate, SolverConfig, Trajectory};
-use spasm::validate::rested;
+use spasm::protocol::{Drug, Effect, Impulse, Schedule};
+use spasm::report::exchange::{
+    derived_constant_values, parameter_values, plan, to_sbml, DRIVER_NAMES,
+};
+use spasm::simulation::{grid, simulate, SolverConfig, Trajectory};
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86400.0;
@@ -119,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect()
     };
     let drivers = |d: &spasm::model::Drivers| -> serde_json::Value {
-        let v = spasm::export::driver_values(d);
+        let v = spasm::report::exchange::driver_values(d);
         DRIVER_NAMES
             .iter()
             .zip(v)
@@ -147,7 +149,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     std::fs::write(out.join("plan.json"), serde_json::to_string(&plan_json)?)?;
     // The right-hand side for SciPy, generated from the model's equations.
-    std::fs::write(out.join("spasm_rhs.py"), spasm::export::python_module())?;
+    std::fs::write(
+        out.join("spasm_rhs.py"),
+        spasm::report::exchange::python_module(),
+    )?;
 
     // Timing.
     let run = |rtol: f64| -> Result<Trajectory, Box<dyn std::error::Error>> {

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use spasm::output::{write_run, WriteOptions};
-use spasm::params::{embedded_names, ParamSet};
+use spasm::analysis::validate;
+use spasm::model::params::{embedded_names, ParamSet};
+use spasm::report::{write_run, WriteOptions};
 use spasm::scenario::Scenario;
-use spasm::validate;
 
 #[derive(Parser)]
 #[command(
@@ -158,10 +158,10 @@ fn main() -> ExitCode {
             out,
         }) => commands::export_sbml(scenario, set, arm, out),
         Command::Export(ExportFormat::Python { out }) => {
-            commands::write_text(&spasm::export::python_module(), out)
+            commands::write_text(&spasm::report::exchange::python_module(), out)
         }
         Command::Export(ExportFormat::Equations { out }) => {
-            commands::write_text(&spasm::export::markdown_table(), out)
+            commands::write_text(&spasm::report::exchange::markdown_table(), out)
         }
         Command::Compare(args) => commands::compare(args),
     };
@@ -181,17 +181,17 @@ mod commands {
         let err = |e: &dyn std::fmt::Display| miette::miette!("{e}");
         let model = validate::model(&set).map_err(|e| err(&e))?;
         let dir = out.unwrap_or_else(|| PathBuf::from("out").join(format!("bistability-{set}")));
-        let partial = spasm::output::atomic::PartialDir::create(
+        let partial = spasm::report::atomic::PartialDir::create(
             &dir,
-            spasm::output::atomic::Replace::RunDirOnly,
+            spasm::report::atomic::Replace::RunDirOnly,
         )
         .map_err(|e| err(&e))?;
         let injuries: Vec<f64> = (0..steps)
             .map(|k| f64::from(k) / f64::from(steps - 1))
             .collect();
-        let rows = spasm::bistability::scan(&model, &injuries, &Default::default())
+        let rows = spasm::analysis::bistability::scan(&model, &injuries, &Default::default())
             .map_err(|e| err(&e))?;
-        spasm::output::bistability::write_bistability(partial.path(), &set, &rows)
+        spasm::report::bistability::write_bistability(partial.path(), &set, &rows)
             .map_err(|e| err(&e))?;
         let manifest = serde_json::json!({
             "program": env!("CARGO_PKG_NAME"),
@@ -201,7 +201,7 @@ mod commands {
             "injury_levels": steps,
             "command_line": std::env::args().collect::<Vec<_>>(),
         });
-        spasm::output::atomic::write_bytes(
+        spasm::report::atomic::write_bytes(
             &partial.path().join("manifest.json"),
             serde_json::to_string_pretty(&manifest)
                 .expect("manifest serialises")
@@ -209,9 +209,9 @@ mod commands {
         )
         .map_err(|e| err(&e))?;
         let dir = partial
-            .commit(spasm::output::atomic::Replace::RunDirOnly)
+            .commit(spasm::report::atomic::Replace::RunDirOnly)
             .map_err(|e| err(&e))?;
-        let threshold = spasm::output::bistability::BISTABLE_THRESHOLD;
+        let threshold = spasm::report::bistability::BISTABLE_THRESHOLD;
         let range: Vec<f64> = rows
             .iter()
             .filter(|r| r.bistable(threshold))
@@ -264,7 +264,7 @@ mod commands {
                 };
                 let patient = chosen.patient(&sc.model);
                 let y0 = sc.settled(&patient).map_err(|e| err(&e))?;
-                spasm::export::to_sbml(
+                spasm::report::exchange::to_sbml(
                     &sc.params,
                     &patient,
                     &y0,
@@ -277,7 +277,8 @@ mod commands {
                 let name = set.unwrap_or_else(|| "healthy".to_string());
                 let (model, y0) = validate::rested(&name).map_err(|e| err(&e))?;
                 let docs = ParamSet::embedded(&name).map_err(|e| err(&e))?;
-                spasm::export::to_sbml(&docs, &model, &y0, None, 86_400.0).map_err(|e| err(&e))?
+                spasm::report::exchange::to_sbml(&docs, &model, &y0, None, 86_400.0)
+                    .map_err(|e| err(&e))?
             }
         };
         write_text(&xml, out)
@@ -286,7 +287,7 @@ mod commands {
     /// Write `text` to `out` atomically, or to standard output.
     pub fn write_text(text: &str, out: Option<PathBuf>) -> miette::Result<ExitCode> {
         match out {
-            Some(path) => spasm::output::atomic::write_bytes(&path, text.as_bytes())
+            Some(path) => spasm::report::atomic::write_bytes(&path, text.as_bytes())
                 .map_err(|e| miette::miette!("{e}"))?,
             None => print!("{text}"),
         }
@@ -463,7 +464,8 @@ mod commands {
     }
 
     pub fn compare(args: CompareArgs) -> miette::Result<ExitCode> {
-        use spasm::compare::{self, cohort, write};
+        use spasm::analysis::{cohort, compare};
+        use spasm::report::compare_dir as write;
         use std::io::IsTerminal;
         use std::time::Instant;
 
@@ -494,7 +496,7 @@ mod commands {
             ));
         }
         // Fail before any computation if the output directory cannot be used.
-        spasm::output::atomic::check_target(&dir, spasm::output::Replace::RunDirOnly)
+        spasm::report::atomic::check_target(&dir, spasm::report::Replace::RunDirOnly)
             .map_err(|e| miette::miette!("{e}"))?;
         let opts = compare::CompareOptions {
             reference: args.reference.clone(),
@@ -552,7 +554,7 @@ mod commands {
         let cohort_out = match (&cohort_summary, cohort_meta) {
             (Some(summary), Some((_, seed_source, wall_time_s))) => Some(write::CohortOutput {
                 summary,
-                spec_sha256: spasm::output::manifest::sha256_hex(spec_text.as_bytes()),
+                spec_sha256: spasm::report::manifest::sha256_hex(spec_text.as_bytes()),
                 seed_source,
                 threads: rayon::current_num_threads(),
                 wall_time_s,

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use spasm::compare::{self, Comparison, Cycle, REFERENCE_NAME};
+use spasm::analysis::compare::{self, Comparison, Cycle, REFERENCE_NAME};
 use spasm::scenario::Scenario;
 
 fn bench() -> (Scenario, Comparison) {
@@ -135,9 +135,10 @@ fn cycle_is_broken_and_reported_with_a_time() {
 #[test]
 fn reports_name_every_arm_and_the_reference() {
     let (_, c) = bench();
-    let md = compare::report::comparison_md(&c);
-    let csv = String::from_utf8(compare::report::comparison_csv(&c).unwrap()).unwrap();
-    let txt = compare::report::summary_txt(&c, None);
+    let md = spasm::report::compare_tables::comparison_md(&c);
+    let csv =
+        String::from_utf8(spasm::report::compare_tables::comparison_csv(&c).unwrap()).unwrap();
+    let txt = spasm::report::compare_tables::summary_txt(&c, None);
     for a in &c.arms {
         assert!(md.contains(&format!("| {} |", a.name)), "{}", a.name);
         assert!(csv.contains(&a.name));
@@ -159,7 +160,7 @@ fn without_a_no_treatment_arm_the_first_arm_is_the_reference() {
         .as_deref()
         .unwrap()
         .contains("\"untreated\""));
-    assert!(compare::report::comparison_md(&c).contains("Note: no arm is named"));
+    assert!(spasm::report::compare_tables::comparison_md(&c).contains("Note: no arm is named"));
     // An explicit reference wins; an unknown one is an error naming the arms.
     let opts = compare::CompareOptions {
         reference: Some("ibuprofen".into()),

@@ -1,8 +1,8 @@
 //! Virtual cohorts through the library: identical results in thread pools of any
 //! size, common random numbers across arms, sensible statistics, clear errors.
 
-use spasm::compare::cohort::{self, CohortOptions, CohortSpec};
-use spasm::compare::{self, CompareError};
+use spasm::analysis::cohort::{self, CohortOptions, CohortSpec};
+use spasm::analysis::compare::CompareError;
 
 fn opts(n: usize, seed: u64) -> CohortOptions {
     CohortOptions {
@@ -48,7 +48,7 @@ fn results_do_not_depend_on_the_thread_count() {
     assert_eq!(a.drawn, c.drawn);
     let (sa, sc_) = (cohort::summarise(&a), cohort::summarise(&c));
     assert_eq!(sa, sc_);
-    let csv = |s| compare::report::cohort_csv(s).unwrap();
+    let csv = |s| spasm::report::compare_tables::cohort_csv(s).unwrap();
     assert_eq!(csv(&sa), csv(&sc_));
 }
 
@@ -89,7 +89,7 @@ fn arms_share_patients_and_statistics_are_consistent() {
     // One patient: defined means, no interval.
     let one = cohort::summarise(&cohort::run_cohort(&sc, &spec, &opts(1, 5), &|| {}).unwrap());
     assert!(one.arms[1].diff_pain_auc_nrs_h.lo.is_none());
-    assert!(String::from_utf8(compare::report::cohort_csv(&one).unwrap()).is_ok());
+    assert!(String::from_utf8(spasm::report::compare_tables::cohort_csv(&one).unwrap()).is_ok());
 }
 
 #[test]

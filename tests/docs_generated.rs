@@ -4,8 +4,8 @@
 //! and fails if the file differs; `SPASM_UPDATE_DOCS=1 cargo test --release --test
 //! docs_generated` writes the fresh tables into the file instead.
 
-use spasm::export::markdown_table;
-use spasm::params::{embedded_names, ParamSet};
+use spasm::model::params::{embedded_names, ParamSet};
+use spasm::report::exchange::markdown_table;
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md");
 

@@ -1,7 +1,7 @@
 //! Whole-episode runs: step counts and solver agreement (issue "core simulator").
 
-use spasm::simulate::{grid, simulate, SolverConfig, SolverKind};
-use spasm::validate::{effort, rested, treated_episode};
+use spasm::analysis::validate::{effort, rested, treated_episode};
+use spasm::simulation::{grid, simulate, SolverConfig, SolverKind};
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86400.0;

@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
+use spasm::model::params::ParamSet;
 use spasm::model::Model;
-use spasm::output::plot::write_timecourse;
-use spasm::params::ParamSet;
+use spasm::protocol::{Drug, Effect, Impulse, Schedule};
+use spasm::report::plot::write_timecourse;
 use spasm::scenario::{Arm, ArmResult, Scenario};
-use spasm::schedule::{Drug, Effect, Impulse, Schedule};
-use spasm::simulate::{SolverConfig, Trajectory};
+use spasm::simulation::{SolverConfig, Trajectory};
 
 fn scenario(set: &str, arms: Vec<Arm>, duration: f64, every: f64, unit: &str) -> Scenario {
     Scenario {

@@ -6,12 +6,12 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use spasm::model::params::ParamSet;
 use spasm::model::{Model, STATE_NAMES};
-use spasm::output::{write_run, OutputError, Replace, WriteOptions};
-use spasm::params::ParamSet;
+use spasm::protocol::{Drug, Effect, Impulse, Schedule};
+use spasm::report::{write_run, OutputError, Replace, WriteOptions};
 use spasm::scenario::{Arm, ArmResult, Scenario};
-use spasm::schedule::{Drug, Effect, Impulse, Schedule};
-use spasm::simulate::SolverConfig;
+use spasm::simulation::SolverConfig;
 
 const H: f64 = 3600.0;
 

@@ -14,10 +14,10 @@
 //!   metabolic heat that accumulates while a cuff stops the flow.
 
 use proptest::prelude::*;
+use spasm::analysis::validate::rested;
 use spasm::model::{idx, thermal, Model, State, NS};
-use spasm::schedule::{Drug, Effect, Impulse, Schedule};
-use spasm::simulate::{grid, simulate, SolverConfig};
-use spasm::validate::rested;
+use spasm::protocol::{Drug, Effect, Impulse, Schedule};
+use spasm::simulation::{grid, simulate, SolverConfig};
 
 const MIN: f64 = 60.0;
 

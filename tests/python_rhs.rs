@@ -8,9 +8,9 @@
 
 use std::process::Command;
 
-use spasm::export::python_module;
+use spasm::model::params::ParamSet;
 use spasm::model::{Algebraic, Derived, Drivers, Model, NS, STATE_NAMES};
-use spasm::params::ParamSet;
+use spasm::report::exchange::python_module;
 use spasm::solver::OdeSystem;
 
 /// A small deterministic generator (xorshift), uniform in [0, 1).
@@ -62,7 +62,7 @@ fn generated_python_computes_what_the_simulator_computes() {
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let mut cases = Vec::new();
     let mut expected = Vec::new();
-    for set in spasm::params::embedded_names() {
+    for set in spasm::model::params::embedded_names() {
         let base = Model::new(ParamSet::embedded(set).unwrap().to_params().unwrap());
         for _ in 0..40 {
             let mut m = base.clone();
@@ -100,11 +100,12 @@ fn generated_python_computes_what_the_simulator_computes() {
                 .into_iter()
                 .map(|(n, v)| (n.to_string(), v.into()))
                 .collect();
-            let u: serde_json::Map<String, serde_json::Value> = spasm::export::DRIVER_NAMES
-                .iter()
-                .zip(spasm::export::driver_values(&m.drivers))
-                .map(|((n, _, _), v)| (n.to_string(), v.into()))
-                .collect();
+            let u: serde_json::Map<String, serde_json::Value> =
+                spasm::report::exchange::DRIVER_NAMES
+                    .iter()
+                    .zip(spasm::report::exchange::driver_values(&m.drivers))
+                    .map(|((n, _, _), v)| (n.to_string(), v.into()))
+                    .collect();
             cases.push(serde_json::json!({"p": p, "u": u, "y": y.as_slice()}));
             expected.push((
                 set,

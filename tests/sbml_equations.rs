@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, HashSet};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use spasm::export::{
+use spasm::model::params::ParamSet;
+use spasm::model::{Algebraic, Drivers, Model, State, NS, STATE_NAMES};
+use spasm::protocol::{Drug, Effect, Impulse, Schedule};
+use spasm::report::exchange::{
     derived_constant_values, driver_values, equations, parameter_values, to_sbml, DRIVER_NAMES,
 };
-use spasm::model::{Algebraic, Drivers, Model, State, NS, STATE_NAMES};
-use spasm::params::ParamSet;
-use spasm::schedule::{Drug, Effect, Impulse, Schedule};
 
 /// A small deterministic generator (xorshift), uniform in [0, 1).
 struct Rng(u64);

@@ -18,12 +18,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use spasm::export::to_sbml;
+use spasm::analysis::validate::rested;
+use spasm::model::params::ParamSet;
 use spasm::model::{Algebraic, STATE_NAMES, TYPICAL};
-use spasm::params::ParamSet;
-use spasm::schedule::{Drug, Effect, Impulse, Schedule};
-use spasm::simulate::{grid, simulate, SolverConfig};
-use spasm::validate::rested;
+use spasm::protocol::{Drug, Effect, Impulse, Schedule};
+use spasm::report::exchange::to_sbml;
+use spasm::simulation::{grid, simulate, SolverConfig};
 
 const HOUR: f64 = 3600.0;
 const REQUIREMENTS: &str = include_str!("../benches/peers/requirements.txt");

@@ -1,9 +1,9 @@
 //! Golden tests of the scenario format rules f01–f14 of docs/scenarios.md.
 
+use spasm::analysis::validate::HOT_PACK_C;
+use spasm::protocol::{Drug, Effect, Event, Impulse, Schedule, Window};
 use spasm::scenario::{parse_scenario, Scenario};
-use spasm::schedule::{Drug, Effect, Event, Impulse, Schedule, Window};
-use spasm::simulate::{SolverConfig, SolverKind};
-use spasm::validate::HOT_PACK_C;
+use spasm::simulation::{SolverConfig, SolverKind};
 
 const MIN: f64 = 60.0;
 const HOUR: f64 = 3600.0;

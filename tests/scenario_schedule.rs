@@ -2,8 +2,8 @@
 //! timing (s07–s13, s15–s17) run real simulations through `Scenario::run`.
 
 use spasm::model::idx;
+use spasm::protocol::{Effect, Impulse, Window};
 use spasm::scenario::{parse_scenario, ArmResult, Scenario};
-use spasm::schedule::{Effect, Impulse, Window};
 
 const MIN: f64 = 60.0;
 const HOUR: f64 = 3600.0;

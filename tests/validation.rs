@@ -1,7 +1,7 @@
 //! Validation targets of docs/model.md §6, one test per target. Each asserts every
 //! row of the target; a failing row prints target, expected and measured.
 
-use spasm::validate::{self, Check};
+use spasm::analysis::validate::{self, Check};
 
 fn assert_all(rows: Vec<Check>) {
     let failed: Vec<String> = rows

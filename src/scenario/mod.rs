@@ -8,10 +8,10 @@ pub mod parse;
 pub use error::{ErrorKind, ScenarioError};
 pub use parse::parse_scenario;
 
+use crate::model::params::ParamSet;
 use crate::model::{Model, State};
-use crate::params::ParamSet;
-use crate::schedule::Schedule;
-use crate::simulate::{grid, settle, simulate, SolverConfig, Trajectory};
+use crate::protocol::Schedule;
+use crate::simulation::{grid, settle, simulate, SolverConfig, Trajectory};
 use crate::solver::SolverError;
 
 /// One arm: a schedule of interventions and triggers applied to the scenario's patient.

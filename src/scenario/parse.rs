@@ -13,12 +13,12 @@ use toml::Spanned;
 
 use super::error::{ErrorKind, ScenarioError};
 use super::{Arm, Scenario};
+use crate::analysis::validate::HOT_PACK_C;
+use crate::model::params::{ParamError, ParamSet, Params};
 use crate::model::Model;
-use crate::params::{ParamError, ParamSet, Params};
-use crate::schedule::{Drug, Effect, Impulse, Schedule, Window};
-use crate::simulate::{SolverConfig, SolverKind};
+use crate::protocol::{Drug, Effect, Impulse, Schedule, Window};
+use crate::simulation::{SolverConfig, SolverKind};
 use crate::units::{Quantity, UnitError};
-use crate::validate::HOT_PACK_C;
 
 type R<T> = Result<T, ScenarioError>;
 
@@ -965,7 +965,7 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
             let v = t.req(cx, "size", "an injury size between 0 and 1")?;
             let size = cx.fraction(&v, "an injury size", 0.0, false, 1.0)?;
             for at in occurrences(cx, t, run, 0.0)? {
-                s.events.push(crate::schedule::Event {
+                s.events.push(crate::protocol::Event {
                     time: at,
                     impulse: Impulse::Injury(size),
                 });
@@ -999,7 +999,7 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
             }
             if let Some(v) = &size {
                 let x = cx.fraction(v, "an injury size", 0.0, false, 1.0)?;
-                s.events.push(crate::schedule::Event {
+                s.events.push(crate::protocol::Event {
                     time: at,
                     impulse: Impulse::Injury(x),
                 });
@@ -1105,7 +1105,7 @@ fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
                 _ => Impulse::LocalAnaesthetic(dose),
             };
             for at in occurrences(cx, t, run, 0.0)? {
-                s.events.push(crate::schedule::Event { time: at, impulse });
+                s.events.push(crate::protocol::Event { time: at, impulse });
             }
         }
         Kind::Ultrasound => {

@@ -31,9 +31,9 @@ use quick_xml::Writer;
 
 use super::equations::{driver_values, equations, Equations, DRIVER_NAMES};
 use super::math::{fmt_double, id, num, qty, rel, Expr, Rel};
+use crate::model::params::{ParamSet, Params};
 use crate::model::{idx, Derived, Drivers, Model, State, NS, STATE_NAMES};
-use crate::params::{ParamSet, Params};
-use crate::schedule::{Drug, Impulse, Schedule};
+use crate::protocol::{Drug, Impulse, Schedule};
 
 /// Why a model could not be exported.
 #[derive(Debug, thiserror::Error)]
@@ -364,7 +364,7 @@ fn unit_of(name: &str, unit: &str) -> Result<(&'static str, UnitParts), ExportEr
 /// - `t_end`: run length, s; scheduled times after it are dropped (an event exactly at
 ///   `t_end` is kept, as the simulator applies it before the last output).
 ///
-/// Simulating the result from 0 to `t_end` s reproduces `spasm::simulate::simulate`
+/// Simulating the result from 0 to `t_end` s reproduces `spasm::simulation::simulate`
 /// with the same arguments (output right-continuous at events in both).
 pub fn to_sbml(
     set: &ParamSet,
@@ -814,7 +814,7 @@ fn model_notes(set: &ParamSet, plan: &Plan, t_end: f64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::Effect;
+    use crate::protocol::Effect;
 
     #[test]
     fn parameter_list_matches_params_names() {

@@ -3,8 +3,10 @@
 
 use std::time::Instant;
 
+mod system;
+
 use crate::model::{Drivers, Model, State, NS, TYPICAL};
-use crate::schedule::{Drug, Schedule};
+use crate::protocol::{Drug, Schedule};
 use crate::solver::{
     explicit::Dopri5, rodas::Rodas4, Integrator, SolverError, Stats, StepLimits, Tolerances,
 };

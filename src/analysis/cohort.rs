@@ -34,13 +34,15 @@ use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::{cycle, pain_auc_window, pct, resolve_reference, CompareError, CompareOptions};
-use super::{AUC_WINDOW_S, REFERENCE_NAME};
-use crate::metrics::endpoints;
+use super::compare::{
+    cycle, pain_auc_window, pct, resolve_reference, CompareError, CompareOptions,
+};
+use super::compare::{AUC_WINDOW_S, REFERENCE_NAME};
+use crate::analysis::metrics::endpoints;
+use crate::model::params::{ParamSet, Params};
 use crate::model::{Model, State};
-use crate::params::{ParamSet, Params};
 use crate::scenario::Scenario;
-use crate::simulate::{grid, settle, simulate};
+use crate::simulation::{grid, settle, simulate};
 use crate::units::Unit;
 
 /// The embedded distribution file `models/cohort.toml`.
@@ -746,7 +748,7 @@ pub fn summarise(run: &CohortRun) -> CohortSummary {
             }
         })
         .collect();
-    let ranking = super::rank_order(
+    let ranking = super::compare::rank_order(
         &arms
             .iter()
             .map(|a| a.pain_auc_mean_nrs_h)
@@ -801,7 +803,7 @@ mod tests {
 
     #[test]
     fn parameter_fields_are_distinct_and_cover_the_cohort_file() {
-        let mut p = crate::params::ParamSet::embedded("healthy")
+        let mut p = crate::model::params::ParamSet::embedded("healthy")
             .unwrap()
             .to_params()
             .unwrap();
@@ -823,7 +825,7 @@ mod tests {
         for d in &s.parameters {
             assert!(!d.source.trim().is_empty());
         }
-        let sc = super::super::benchmark();
+        let sc = crate::analysis::compare::benchmark();
         let r = s.resolve(&sc).unwrap();
         for x in &r {
             assert!(x.lo <= x.centre && x.centre <= x.hi, "{}", x.name);
@@ -858,7 +860,7 @@ mod tests {
 
     #[test]
     fn draws_are_reproducible_truncated_and_centred() {
-        let sc = super::super::benchmark();
+        let sc = crate::analysis::compare::benchmark();
         let r = CohortSpec::embedded().unwrap().resolve(&sc).unwrap();
         assert_eq!(draw_patient(&r, 7, 3), draw_patient(&r, 7, 3));
         assert_ne!(draw_patient(&r, 7, 3), draw_patient(&r, 7, 4));

@@ -18,17 +18,21 @@
 
 pub mod atomic;
 pub mod bistability;
+pub mod compare_chart;
+pub mod compare_dir;
+pub mod compare_tables;
 pub mod csv;
+pub mod exchange;
 pub mod json;
 pub mod manifest;
 pub mod plot;
 
 use std::path::{Path, PathBuf};
 
-use crate::metrics::{endpoints, Endpoints, MetricThresholds};
+use crate::analysis::metrics::{endpoints, Endpoints, MetricThresholds};
 use crate::model::Model;
 use crate::scenario::{ArmResult, Scenario};
-use crate::simulate::Trajectory;
+use crate::simulation::Trajectory;
 
 pub use atomic::{write_bytes, Replace};
 

@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
-use super::cohort::{CohortSummary, MeanCi, Quartiles};
-use super::{Comparison, Cycle};
-use crate::output::fmt_num;
+use crate::analysis::cohort::{CohortSummary, MeanCi, Quartiles};
+use crate::analysis::compare::{ArmRow, Comparison, Cycle};
+use crate::report::fmt_num;
 
 /// "0–7 d" for a 168 h window, else "0–N h".
 pub fn window_label(h: f64) -> String {
@@ -58,7 +58,7 @@ fn cell(s: &str) -> String {
 
 /// Drug exposure of an arm as text: "ibuprofen 1234 mg·h/L; cyclobenzaprine 52
 /// ng·h/mL", or "—".
-pub fn drug_exposure(e: &crate::metrics::Endpoints) -> String {
+pub fn drug_exposure(e: &crate::analysis::metrics::Endpoints) -> String {
     let mut v = Vec::new();
     if e.ibuprofen_auc_mg_h_per_l > 1e-9 {
         v.push(format!(
@@ -248,7 +248,7 @@ pub fn summary_txt(c: &Comparison, cohort: Option<&CohortSummary>) -> String {
         let _ = writeln!(s, "Note: {note}.");
     }
     let others: Vec<_> = c.ranked().filter(|a| a.name != r.name).collect();
-    let line = |a: &super::ArmRow| {
+    let line = |a: &ArmRow| {
         format!(
             "{} ({} NRS·h, {} % vs {})",
             a.name,

@@ -21,15 +21,12 @@
 //!   eventually breaks the cycle in this model, so *when* matters more than *whether*.
 //! - **Drug exposure**: plasma AUC over the whole run ([`Endpoints`]).
 
-pub mod chart;
-pub mod cohort;
-pub mod report;
-pub mod write;
-
-use crate::metrics::{endpoints, intervals_above, trapezoid, Endpoints, MetricThresholds};
+use crate::analysis::metrics::{
+    endpoints, intervals_above, trapezoid, Endpoints, MetricThresholds,
+};
 use crate::model::idx;
 use crate::scenario::{parse_scenario, ArmResult, Scenario};
-use crate::simulate::Trajectory;
+use crate::simulation::Trajectory;
 use crate::solver::SolverError;
 
 /// The standard benchmark (`examples/benchmark.toml`), embedded: `spasm compare`
@@ -92,7 +89,7 @@ pub enum CompareError {
     AllPatientsFailed(String),
     /// Writing results failed.
     #[error(transparent)]
-    Output(#[from] crate::output::OutputError),
+    Output(#[from] crate::report::OutputError),
 }
 
 /// Options of a comparison.

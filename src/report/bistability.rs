@@ -8,7 +8,7 @@ use plotters::style::FontStyle;
 
 use super::plot::{write_figure, DrawResult, Drawable, FAMILY};
 use super::{atomic, OutputError};
-use crate::bistability::Branches;
+use crate::analysis::bistability::Branches;
 
 /// Contraction difference (fraction of MVC) above which an injury level counts as
 /// bistable in the figure and the printed summary.

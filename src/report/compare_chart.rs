@@ -1,5 +1,5 @@
 //! Horizontal bar and box charts of endpoints per arm (PNG and SVG), in the style of
-//! [`crate::output::plot`]: embedded DejaVu Sans, white background, Okabe–Ito
+//! [`crate::report::plot`]: embedded DejaVu Sans, white background, Okabe–Ito
 //! colours. Rows are arms (best at the top); each panel is one endpoint.
 
 use std::path::{Path, PathBuf};
@@ -10,8 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::output::plot::{write_figure, DrawResult, Drawable, FAMILY};
-use crate::output::OutputError;
+use crate::report::plot::{write_figure, DrawResult, Drawable, FAMILY};
+use crate::report::OutputError;
 
 /// Colour of treated arms (Okabe–Ito blue).
 const TREATED: RGBColor = RGBColor(0, 114, 178);

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{atomic, derived, fmt_num, OutputError};
-use crate::metrics::Endpoints;
+use crate::analysis::metrics::Endpoints;
 use crate::model::STATE_NAMES;
 use crate::scenario::{ArmResult, Scenario};
 

@@ -53,7 +53,7 @@ fn arm_colour(i: usize) -> RGBColor {
     ARM_COLOURS[i % ARM_COLOURS.len()]
 }
 
-/// Light band colour per intervention kind (labels of [`crate::schedule::Effect`]).
+/// Light band colour per intervention kind (labels of [`crate::protocol::Effect`]).
 fn window_colour(label: &str) -> RGBColor {
     match label {
         "heat" => RGBColor(253, 219, 187),

@@ -2,10 +2,10 @@
 //! protocol, measures, and compares with the expected range. Pure: the CLI prints
 //! the table, the tests in `tests/validation.rs` assert every row.
 
+use crate::model::params::{ParamError, ParamSet};
 use crate::model::{idx, Model, State};
-use crate::params::{ParamError, ParamSet};
-use crate::schedule::{Drug, Effect, Impulse, Schedule};
-use crate::simulate::{grid, settle, simulate, SolverConfig, SolverKind, Trajectory};
+use crate::protocol::{Drug, Effect, Impulse, Schedule};
+use crate::simulation::{grid, settle, simulate, SolverConfig, SolverKind, Trajectory};
 use crate::solver::{OdeSystem, SolverError};
 
 const MIN: f64 = 60.0;
@@ -697,7 +697,7 @@ pub fn target8() -> R<Vec<Check>> {
 }
 
 /// The 12-month episode scenario of target 10 (also `examples/episode_12_months.toml`).
-pub const EPISODE_TOML: &str = include_str!("../examples/episode_12_months.toml");
+pub const EPISODE_TOML: &str = include_str!("../../examples/episode_12_months.toml");
 
 /// Patients and seed of the target-10 virtual cohort.
 pub const EPISODE_COHORT: (usize, u64) = (200, 1);
@@ -713,7 +713,7 @@ pub fn target10() -> R<Vec<Check>> {
     let src = "Pengel 2003 BMJ 327:323; Henschke 2008 BMJ 337:a171; Malmivaara 1995 NEJM 332:351";
     let sc = crate::scenario::parse_scenario(EPISODE_TOML, "examples/episode_12_months.toml")
         .map_err(|e| ValidateError::Scenario(e.to_string()))?;
-    let spec = crate::compare::cohort::CohortSpec::embedded()
+    let spec = crate::analysis::cohort::CohortSpec::embedded()
         .and_then(|c| c.resolve(&sc))
         .map_err(|e| ValidateError::Scenario(e.to_string()))?;
     let (n, seed) = EPISODE_COHORT;
@@ -723,7 +723,7 @@ pub fn target10() -> R<Vec<Check>> {
     let patients: Vec<Vec<EpisodeOutcome>> = (0..n)
         .into_par_iter()
         .map(|k| -> R<Vec<EpisodeOutcome>> {
-            let drawn = crate::compare::cohort::draw_patient(&spec, seed, k as u64);
+            let drawn = crate::analysis::cohort::draw_patient(&spec, seed, k as u64);
             let mut p = sc.model.params().clone();
             for (r, v) in spec.iter().zip(drawn) {
                 if let Some(f) = p.get_mut(&r.name) {

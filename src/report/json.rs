@@ -5,9 +5,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{atomic, OutputError};
-use crate::metrics::{Endpoints, MetricThresholds};
+use crate::analysis::metrics::{Endpoints, MetricThresholds};
+use crate::protocol::Schedule;
 use crate::scenario::{ArmResult, Scenario};
-use crate::schedule::Schedule;
 
 /// One arm in `summary.json`.
 #[derive(Debug, Serialize)]
@@ -17,7 +17,7 @@ pub struct ArmSummary<'a> {
     /// Endpoints (units in the field names).
     pub endpoints: &'a Endpoints,
     /// The schedule that was run (times in s, levels in the units of
-    /// [`crate::schedule::Effect`]).
+    /// [`crate::protocol::Effect`]).
     pub schedule: &'a Schedule,
 }
 

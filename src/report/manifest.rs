@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::{json::write_json, OutputError};
 use crate::scenario::{ArmResult, Scenario};
-use crate::simulate::SolverConfig;
+use crate::simulation::SolverConfig;
 use crate::solver::Stats;
 
 /// Lower-case hex SHA-256 of `bytes`.

@@ -9,19 +9,22 @@ use crate::units::{Unit, UnitError};
 
 /// The parameter sets shipped in `models/`, embedded at build time: (name, TOML text).
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("healthy", include_str!("../models/healthy.toml")),
-    ("acute_injury", include_str!("../models/acute_injury.toml")),
+    ("healthy", include_str!("../../models/healthy.toml")),
+    (
+        "acute_injury",
+        include_str!("../../models/acute_injury.toml"),
+    ),
     (
         "disc_herniation",
-        include_str!("../models/disc_herniation.toml"),
+        include_str!("../../models/disc_herniation.toml"),
     ),
     (
         "chronic_stress",
-        include_str!("../models/chronic_stress.toml"),
+        include_str!("../../models/chronic_stress.toml"),
     ),
     (
         "pain_adaptation",
-        include_str!("../models/pain_adaptation.toml"),
+        include_str!("../../models/pain_adaptation.toml"),
     ),
 ];
 

@@ -4,8 +4,8 @@
 //! bistable (hysteresis): the same muscle can rest or stay in spasm. Pure.
 
 use crate::model::{idx, Model, State};
-use crate::schedule::{Effect, Schedule};
-use crate::simulate::{settle, simulate, SolverConfig};
+use crate::protocol::{Effect, Schedule};
+use crate::simulation::{settle, simulate, SolverConfig};
 use crate::solver::SolverError;
 
 /// Settling time before each probe, and the time allowed to reach a steady state
@@ -91,7 +91,7 @@ pub fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::ParamSet;
+    use crate::model::params::ParamSet;
 
     fn model(set: &str) -> Model {
         Model::new(ParamSet::embedded(set).unwrap().to_params().unwrap())

@@ -16,16 +16,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::chart::{write_chart, Chart, Mark, Panel};
-use super::cohort::CohortSummary;
-use super::report;
-use super::{CompareError, Comparison};
-use crate::metrics::MetricThresholds;
-use crate::output::atomic::{write_bytes, PartialDir, Replace};
-use crate::output::json::write_json;
-use crate::output::manifest::{hash_files, FileHash, RunIdentity};
-use crate::output::plot::write_timecourse;
-use crate::output::OutputError;
+use super::compare_chart::{write_chart, Chart, Mark, Panel};
+use super::compare_tables as report;
+use crate::analysis::cohort::CohortSummary;
+use crate::analysis::compare::{ArmRow, CompareError, Comparison};
+use crate::analysis::metrics::MetricThresholds;
+use crate::report::atomic::{write_bytes, PartialDir, Replace};
+use crate::report::json::write_json;
+use crate::report::manifest::{hash_files, FileHash, RunIdentity};
+use crate::report::plot::write_timecourse;
+use crate::report::OutputError;
 use crate::scenario::{ArmResult, Scenario};
 
 /// Arms drawn in `timecourse.png` besides the reference (the best-ranked ones), so
@@ -125,7 +125,7 @@ struct Manifest<'a> {
 /// The endpoint bar chart of a single-patient comparison.
 pub fn endpoints_chart(c: &Comparison) -> Chart {
     let w = report::window_label(c.auc_window_h);
-    let rows: Vec<&super::ArmRow> = c.ranked().collect();
+    let rows: Vec<&ArmRow> = c.ranked().collect();
     Chart {
         title: format!("{} — endpoints per arm", c.scenario),
         subtitle: format!(
@@ -204,7 +204,7 @@ pub fn cohort_chart(scenario: &str, k: &CohortSummary) -> Chart {
             Panel {
                 title: format!(
                     "Loop broken by {} h (% of patients)",
-                    crate::output::fmt_num(k.broken_from_h)
+                    crate::report::fmt_num(k.broken_from_h)
                 ),
                 marks: rows
                     .iter()

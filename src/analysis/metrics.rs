@@ -32,7 +32,7 @@
 //! - **drug exposure**: AUC of each plasma concentration, mg·h/L, and its peak, mg/L.
 
 use crate::model::{idx, Model};
-use crate::simulate::Trajectory;
+use crate::simulation::Trajectory;
 
 const HOUR: f64 = 3600.0;
 const MINUTE: f64 = 60.0;
@@ -324,8 +324,8 @@ pub fn endpoints(model: &Model, tr: &Trajectory, th: &MetricThresholds) -> Endpo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::params::ParamSet;
     use crate::model::{Drivers, State};
-    use crate::params::ParamSet;
 
     fn model() -> Model {
         Model::new(ParamSet::embedded("healthy").unwrap().to_params().unwrap())
