@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use spasm::analysis::compare::{self, cohort};
+use spasm::analysis::{cohort, compare};
 
 const PATIENTS: usize = 200;
 

@@ -95,6 +95,109 @@ pub enum UnitError {
     },
 }
 
+/// One minute, s.
+pub const MINUTE: f64 = 60.0;
+/// One hour, s.
+pub const HOUR: f64 = 3600.0;
+/// One day, s.
+pub const DAY: f64 = 86400.0;
+/// One week, s.
+pub const WEEK: f64 = 7.0 * DAY;
+/// One (Julian) year, s.
+pub const YEAR: f64 = 365.25 * DAY;
+
+/// One kind of quantity a scenario file writes: the units accepted and the canonical
+/// unit values are converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuantityKind {
+    /// "a time", "a dose", ...
+    pub what: &'static str,
+    /// Unit symbols accepted.
+    pub units: &'static [&'static str],
+    /// Canonical unit the value is converted to.
+    pub canonical: &'static str,
+    /// An example value.
+    pub example: &'static str,
+}
+
+/// Times, durations and intervals (canonical s).
+pub const TIME: QuantityKind = QuantityKind {
+    what: "a time",
+    units: &["s", "min", "h", "d", "wk", "y"],
+    canonical: "s",
+    example: "90 s",
+};
+/// Doses (canonical mg).
+pub const DOSE: QuantityKind = QuantityKind {
+    what: "a dose",
+    units: &["mg", "g", "ug", "µg", "ng"],
+    canonical: "mg",
+    example: "400 mg",
+};
+/// Temperatures (canonical °C).
+pub const TEMPERATURE: QuantityKind = QuantityKind {
+    what: "a temperature",
+    units: &["°C", "C", "degC"],
+    canonical: "°C",
+    example: "42 °C",
+};
+/// Contraction levels (canonical: fraction of MVC).
+pub const LEVEL: QuantityKind = QuantityKind {
+    what: "a contraction level",
+    units: &["%MVC", "MVC", "%"],
+    canonical: "MVC",
+    example: "50 %MVC",
+};
+/// Pressures (canonical mmHg).
+pub const PRESSURE: QuantityKind = QuantityKind {
+    what: "a pressure",
+    units: &["mmHg"],
+    canonical: "mmHg",
+    example: "200 mmHg",
+};
+/// Ultrasound intensities (canonical W/cm²).
+pub const INTENSITY: QuantityKind = QuantityKind {
+    what: "an ultrasound intensity",
+    units: &["W/cm2", "W/cm²"],
+    canonical: "W/cm2",
+    example: "1.5 W/cm2",
+};
+/// Depths (canonical cm).
+pub const LENGTH: QuantityKind = QuantityKind {
+    what: "a depth",
+    units: &["cm", "mm"],
+    canonical: "cm",
+    example: "2.5 cm",
+};
+/// Ultrasound frequencies (canonical MHz).
+pub const FREQUENCY: QuantityKind = QuantityKind {
+    what: "an ultrasound frequency",
+    units: &["MHz"],
+    canonical: "MHz",
+    example: "3 MHz",
+};
+/// Rates (canonical 1/s).
+pub const RATE: QuantityKind = QuantityKind {
+    what: "a rate",
+    units: &["1/s", "1/min", "1/h", "1/d", "1/wk"],
+    canonical: "1/s",
+    example: "0.08 1/d",
+};
+
+/// A time in s, written in the largest unit that keeps it readable ("7 d", "90 s").
+pub fn human_time(s: f64) -> String {
+    let units = [(DAY, "d"), (HOUR, "h"), (MINUTE, "min"), (1.0, "s")];
+    for (f, u) in units {
+        if s.abs() >= f {
+            let v = s / f;
+            let r = (v * 1000.0).round() / 1000.0;
+            return format!("{r} {u}");
+        }
+    }
+    let r = (s * 1e6).round() / 1e6;
+    format!("{r} s")
+}
+
 /// (symbol, dimension, factor to canonical).
 const TABLE: &[(&str, Dimension, f64)] = &[
     ("1", Dimension::NONE, 1.0),
@@ -104,11 +207,11 @@ const TABLE: &[(&str, Dimension, f64)] = &[
     ("%", Dimension::NONE, 0.01),
     ("%MVC", Dimension::NONE, 0.01),
     ("s", Dimension::TIME, 1.0),
-    ("min", Dimension::TIME, 60.0),
-    ("h", Dimension::TIME, 3600.0),
-    ("d", Dimension::TIME, 86400.0),
-    ("wk", Dimension::TIME, 604800.0),
-    ("y", Dimension::TIME, 365.25 * 86400.0),
+    ("min", Dimension::TIME, MINUTE),
+    ("h", Dimension::TIME, HOUR),
+    ("d", Dimension::TIME, DAY),
+    ("wk", Dimension::TIME, WEEK),
+    ("y", Dimension::TIME, YEAR),
     ("MHz", Dimension([-1, 0, 0, 0, 0, 0, 0, 0]), 1e6),
     ("mg", Dimension::MASS, 1.0),
     ("g", Dimension::MASS, 1e3),

@@ -103,7 +103,7 @@ fn examples_cover_every_kind_and_the_readme_names_every_file() {
         );
         all.push_str(&std::fs::read_to_string(&path).unwrap());
     }
-    for kind in spasm::scenario::parse::kind_names() {
+    for kind in spasm::protocol::catalogue::kind_names() {
         assert!(
             all.contains(&format!("kind = \"{kind}\"")),
             "no example uses kind {kind}"

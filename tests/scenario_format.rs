@@ -1,6 +1,6 @@
 //! Golden tests of the scenario format rules f01–f14 of docs/scenarios.md.
 
-use spasm::analysis::validate::HOT_PACK_C;
+use spasm::protocol::catalogue::defaults::HOT_PACK_C;
 use spasm::protocol::{Drug, Effect, Event, Impulse, Schedule, Window};
 use spasm::scenario::{parse_scenario, Scenario};
 use spasm::simulation::{SolverConfig, SolverKind};
@@ -48,7 +48,7 @@ fn f00_docs_examples_parse_and_name_every_kind() {
         }
     }
     assert!(complete >= 1, "docs/scenarios.md has no complete example");
-    for kind in spasm::scenario::parse::kind_names() {
+    for kind in spasm::protocol::catalogue::kind_names() {
         assert!(
             doc.contains(&format!("`{kind}`")),
             "docs/scenarios.md does not document `{kind}`"

@@ -4,6 +4,7 @@
 
 use crate::model::params::{ParamError, ParamSet};
 use crate::model::{idx, Model, State};
+use crate::protocol::catalogue::defaults::HOT_PACK_C;
 use crate::protocol::{Drug, Effect, Impulse, Schedule};
 use crate::simulation::{grid, settle, simulate, SolverConfig, SolverKind, Trajectory};
 use crate::solver::{OdeSystem, SolverError};
@@ -388,10 +389,6 @@ pub fn target5() -> R<Vec<Check>> {
         ),
     ])
 }
-
-/// Default skin-side temperature of a hydrocollator hot pack under towels, °C —
-/// the value calibrated against target 6 (also the scenario default).
-pub const HOT_PACK_C: f64 = 43.0;
 
 /// Target 6: heat, massage and rhythmic contraction.
 pub fn target6() -> R<Vec<Check>> {
@@ -1104,7 +1101,7 @@ pub fn target13() -> R<Vec<Check>> {
     let s = Schedule::default().window(
         0.0,
         pain_for,
-        Effect::ExperimentalPain(crate::scenario::parse::EXPERIMENTAL_PAIN_LEVEL),
+        Effect::ExperimentalPain(crate::protocol::catalogue::defaults::EXPERIMENTAL_PAIN_LEVEL),
     );
     let tr = go(&m, &y, &s, pain_for, 1.0)?;
     let during = |from: f64| {

@@ -2,11 +2,34 @@
 //! output grid and solver settings. The file format (TOML) is parsed in [`parse`];
 //! this module holds the resolved, validated form and runs it.
 
+mod entries;
 pub mod error;
-pub mod parse;
+mod resolve;
+mod spec;
+mod walk;
 
 pub use error::{ErrorKind, ScenarioError};
-pub use parse::parse_scenario;
+pub use spec::{default_every, default_time_unit, DEFAULT_SETTLE_S};
+
+/// Read a scenario from TOML `text` in two steps: syntax and units into a spanned
+/// specification ([`spec`]), then meaning — parameter set, overrides, the catalogue of
+/// interventions and their schedules — into a [`Scenario`] ([`resolve`]). `path` names
+/// the file in error messages and gives the default scenario name. See
+/// docs/scenarios.md for the format; nothing a user writes makes this panic.
+///
+/// ```
+/// let text = "duration = \"1 h\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"rest\"\n";
+/// let s = spasm::scenario::parse_scenario(text, "rest.toml").unwrap();
+/// assert_eq!((s.name.as_str(), s.duration, s.arms.len()), ("rest", 3600.0, 1));
+/// let e = spasm::scenario::parse_scenario("duration = 3", "bad.toml").unwrap_err();
+/// assert_eq!((e.line, e.column), (1, 12));
+/// ```
+pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
+    let cx = walk::Cx { text, path };
+    let doc = spec::document(&cx, text)?;
+    let spec = spec::read(&cx, &doc, path)?;
+    resolve::resolve(&cx, spec, text)
+}
 
 use crate::model::params::ParamSet;
 use crate::model::{Model, State};
