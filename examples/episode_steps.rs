@@ -6,15 +6,14 @@
 
 use spasm::analysis::validate::{rested, treated_episode};
 use spasm::model::idx;
-use spasm::simulation::{grid, simulate, SolverConfig};
+use spasm::simulation::{grid, SolverConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (model, y0) = rested("acute_injury")?;
+    let (patient, y0) = rested("acute_injury")?;
     let hour = 3600.0;
     let t_end = 14.0 * 24.0 * hour;
     let schedule = treated_episode(14);
-    let tr = simulate(
-        &model,
+    let tr = patient.run(
         &y0,
         &schedule,
         t_end,

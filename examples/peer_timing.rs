@@ -23,14 +23,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::json;
-use spasm::analysis::validate::rested;
-use spasm::model::params::ParamSet;
 use spasm::model::{idx, STATE_NAMES, TYPICAL};
 use spasm::protocol::{Drug, Effect, Impulse, Schedule};
 use spasm::report::exchange::{
     derived_constant_values, parameter_values, plan, to_sbml, DRIVER_NAMES,
 };
-use spasm::simulation::{grid, simulate, SolverConfig, Trajectory};
+use spasm::simulation::{grid, simulate, Patient, SolverConfig, Trajectory};
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86400.0;
@@ -82,8 +80,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let max_repeats: usize = arg(&args, "--repeats").map_or(Ok(20), |s| s.parse())?;
     std::fs::create_dir_all(&out)?;
 
-    let set = ParamSet::embedded("acute_injury")?;
-    let (model, y0) = rested("acute_injury")?;
+    let patient = Patient::embedded("acute_injury")?;
+    let y0 = patient.rested()?;
+    let model = patient.model();
     let t_end = days * DAY;
     let schedule = scenario(days);
     let times = grid(t_end, HOUR);
@@ -91,7 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The model for the peers.
     std::fs::write(
         out.join("model.xml"),
-        to_sbml(&set, &model, &y0, Some(&schedule), t_end)?,
+        to_sbml(&patient, &y0, Some(&schedule), t_end)?,
     )?;
     let pl = plan(&model.drivers, &schedule, t_end);
     let p = model.params();
@@ -160,7 +159,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             rtol,
             ..SolverConfig::default()
         };
-        Ok(simulate(&model, &y0, &schedule, t_end, &times, &cfg)?)
+        Ok(simulate(model, &y0, &schedule, t_end, &times, &cfg)?)
     };
     let record = |tr: &Trajectory, secs: &[f64]| {
         let mut s = secs.to_vec();

@@ -9,6 +9,7 @@ use spasm::analysis::validate;
 use spasm::model::params::{embedded_names, ParamSet};
 use spasm::report::{write_run, WriteOptions};
 use spasm::scenario::Scenario;
+use spasm::simulation::Patient;
 
 #[derive(Parser)]
 #[command(
@@ -179,7 +180,7 @@ mod commands {
 
     pub fn bistability(set: String, steps: u32, out: Option<PathBuf>) -> miette::Result<ExitCode> {
         let err = |e: &dyn std::fmt::Display| miette::miette!("{e}");
-        let model = validate::model(&set).map_err(|e| err(&e))?;
+        let patient = validate::patient(&set).map_err(|e| err(&e))?;
         let dir = out.unwrap_or_else(|| PathBuf::from("out").join(format!("bistability-{set}")));
         let partial = spasm::report::atomic::PartialDir::create(
             &dir,
@@ -189,7 +190,7 @@ mod commands {
         let injuries: Vec<f64> = (0..steps)
             .map(|k| f64::from(k) / f64::from(steps - 1))
             .collect();
-        let rows = spasm::analysis::bistability::scan(&model, &injuries, &Default::default())
+        let rows = spasm::analysis::bistability::scan(&patient, &injuries, &Default::default())
             .map_err(|e| err(&e))?;
         spasm::report::bistability::write_bistability(partial.path(), &set, &rows)
             .map_err(|e| err(&e))?;
@@ -262,22 +263,16 @@ mod commands {
                     })?,
                     None => &sc.arms[0],
                 };
-                let patient = chosen.patient(&sc.model);
-                let y0 = sc.settled(&patient).map_err(|e| err(&e))?;
-                spasm::report::exchange::to_sbml(
-                    &sc.params,
-                    &patient,
-                    &y0,
-                    Some(&chosen.schedule),
-                    sc.duration,
-                )
-                .map_err(|e| err(&e))?
+                let patient = chosen.patient(&sc.patient).map_err(|e| err(&e))?;
+                let y0 = patient.settle(sc.settle, &sc.solver).map_err(|e| err(&e))?;
+                spasm::report::exchange::to_sbml(&patient, &y0, Some(&chosen.schedule), sc.duration)
+                    .map_err(|e| err(&e))?
             }
             None => {
                 let name = set.unwrap_or_else(|| "healthy".to_string());
-                let (model, y0) = validate::rested(&name).map_err(|e| err(&e))?;
-                let docs = ParamSet::embedded(&name).map_err(|e| err(&e))?;
-                spasm::report::exchange::to_sbml(&docs, &model, &y0, None, 86_400.0)
+                let patient = Patient::embedded(&name).map_err(|e| err(&e))?;
+                let y0 = patient.rested().map_err(|e| err(&e))?;
+                spasm::report::exchange::to_sbml(&patient, &y0, None, 86_400.0)
                     .map_err(|e| err(&e))?
             }
         };

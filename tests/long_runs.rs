@@ -1,24 +1,24 @@
 //! Whole-episode runs: step counts and solver agreement (issue "core simulator").
 
 use spasm::analysis::validate::{effort, rested, treated_episode};
-use spasm::simulation::{grid, simulate, SolverConfig, SolverKind};
+use spasm::simulation::{grid, SolverConfig, SolverKind};
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86400.0;
 
 #[test]
 fn fourteen_day_acute_injury_run_takes_fewer_than_2000_accepted_steps() {
-    let (m, y) = rested("acute_injury").unwrap();
+    let (patient, y) = rested("acute_injury").unwrap();
     let t_end = 14.0 * DAY;
-    let tr = simulate(
-        &m,
-        &y,
-        &treated_episode(14),
-        t_end,
-        &grid(t_end, 600.0),
-        &SolverConfig::default(),
-    )
-    .unwrap();
+    let tr = patient
+        .run(
+            &y,
+            &treated_episode(14),
+            t_end,
+            &grid(t_end, 600.0),
+            &SolverConfig::default(),
+        )
+        .unwrap();
     let st = tr.stats;
     assert!(
         st.accepted_steps < 2000,
@@ -38,25 +38,25 @@ fn fourteen_day_acute_injury_run_takes_fewer_than_2000_accepted_steps() {
 
 #[test]
 fn stiff_and_explicit_agree_on_one_hour_of_acute_injury() {
-    let (m, y) = rested("acute_injury").unwrap();
+    let (patient, y) = rested("acute_injury").unwrap();
     let cfg = SolverConfig {
         rtol: 1e-9,
         ..SolverConfig::default()
     };
     let samples = grid(HOUR, 60.0);
-    let a = simulate(&m, &y, &effort(), HOUR, &samples, &cfg).unwrap();
-    let b = simulate(
-        &m,
-        &y,
-        &effort(),
-        HOUR,
-        &samples,
-        &SolverConfig {
-            kind: SolverKind::Dopri5,
-            ..cfg
-        },
-    )
-    .unwrap();
+    let a = patient.run(&y, &effort(), HOUR, &samples, &cfg).unwrap();
+    let b = patient
+        .run(
+            &y,
+            &effort(),
+            HOUR,
+            &samples,
+            &SolverConfig {
+                kind: SolverKind::Dopri5,
+                ..cfg
+            },
+        )
+        .unwrap();
     assert_eq!(a.times, b.times);
     for (ya, yb) in a.states.iter().zip(&b.states) {
         for i in 0..ya.len() {

@@ -3,20 +3,17 @@
 
 use std::path::PathBuf;
 
-use spasm::model::params::ParamSet;
-use spasm::model::Model;
 use spasm::protocol::{Drug, Effect, Impulse, Schedule};
 use spasm::report::plot::write_timecourse;
 use spasm::scenario::{Arm, ArmResult, Scenario};
-use spasm::simulation::{SolverConfig, Trajectory};
+use spasm::simulation::{Patient, SolverConfig, Trajectory};
 
 fn scenario(set: &str, arms: Vec<Arm>, duration: f64, every: f64, unit: &str) -> Scenario {
     Scenario {
         name: format!("{set}_{unit}"),
         description: String::new(),
         set_name: set.into(),
-        params: ParamSet::embedded(set).unwrap(),
-        model: Model::new(ParamSet::embedded(set).unwrap().to_params().unwrap()),
+        patient: Patient::embedded(set).unwrap(),
         arms,
         duration,
         output_every: every,
@@ -105,7 +102,7 @@ fn empty_trajectories_still_draw() {
     let r = vec![ArmResult {
         name: "nothing".into(),
         schedule: Schedule::default(),
-        model: s.model.clone(),
+        patient: s.patient.clone(),
         trajectory: Trajectory::default(),
     }];
     let (_keep, dir) = out_dir("empty");

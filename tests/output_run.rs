@@ -6,22 +6,15 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use spasm::model::params::ParamSet;
-use spasm::model::{Model, STATE_NAMES};
+use spasm::model::STATE_NAMES;
 use spasm::protocol::{Drug, Effect, Impulse, Schedule};
 use spasm::report::{write_run, OutputError, Replace, WriteOptions};
 use spasm::scenario::{Arm, ArmResult, Scenario};
-use spasm::simulation::SolverConfig;
+use spasm::simulation::{Patient, SolverConfig};
 
 const H: f64 = 3600.0;
 
 fn scenario() -> Scenario {
-    let model = Model::new(
-        ParamSet::embedded("acute_injury")
-            .unwrap()
-            .to_params()
-            .unwrap(),
-    );
     let trigger = Schedule::default().window(0.0, 120.0, Effect::Voluntary(0.5));
     let arm = |name: &str, s: Schedule| Arm::new(name, s);
     Scenario {
@@ -29,8 +22,7 @@ fn scenario() -> Scenario {
         description:
             "acute strain after a 2-min 50 %MVC effort; heat, ibuprofen or cyclobenzaprine".into(),
         set_name: "acute_injury".into(),
-        params: ParamSet::embedded("acute_injury").unwrap(),
-        model,
+        patient: Patient::embedded("acute_injury").unwrap(),
         arms: vec![
             arm("no treatment", trigger.clone()),
             arm(

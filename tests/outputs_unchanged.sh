@@ -46,7 +46,7 @@ produce() {
         "$bin" run "$f" -o "$out/run-$name" --quiet
     done
     "$bin" compare -o "$out/compare" --quiet >/dev/null
-    "$bin" bistability --steps 11 -o "$out/bistability" >"$out/bistability.txt"
+    "$bin" bistability --steps 11 -o "$out/bistability" | sed "s#$out#OUT#g" >"$out/bistability.txt"
     "$bin" validate --json >"$out/validate.json" || true
     "$bin" export sbml --set acute_injury -o "$out/acute_injury.xml"
     "$bin" export sbml examples/ibuprofen.toml --arm ibuprofen -o "$out/ibuprofen.xml"

@@ -17,7 +17,7 @@ use proptest::prelude::*;
 use spasm::analysis::validate::rested;
 use spasm::model::{idx, thermal, Model, State, NS};
 use spasm::protocol::{Drug, Effect, Impulse, Schedule};
-use spasm::simulation::{grid, simulate, SolverConfig};
+use spasm::simulation::{grid, SolverConfig};
 
 const MIN: f64 = 60.0;
 
@@ -135,13 +135,13 @@ proptest! {
 
     #[test]
     fn a_healthy_muscle_lets_go_and_stays_in_range(inputs in prop::collection::vec(input(), 1..=4)) {
-        let (m, y0) = rested("healthy").unwrap();
+        let (patient, y0) = rested("healthy").unwrap();
         let schedule = inputs.iter().fold(Schedule::default(), |s, i| i.add(s));
         let last = inputs.iter().map(Input::end).fold(0.0, f64::max);
         let t_end = last + 11.0 * MIN;
-        let tr = simulate(&m, &y0, &schedule, t_end, &grid(t_end, 5.0), &SolverConfig::default())
+        let tr = patient.run(&y0, &schedule, t_end, &grid(t_end, 5.0), &SolverConfig::default())
             .map_err(|e| TestCaseError::fail(format!("solver failure: {e}")))?;
-        let (lo, hi) = source_bounds(&m, &inputs);
+        let (lo, hi) = source_bounds(patient.model(), &inputs);
         for (t, y) in tr.times.iter().zip(&tr.states) {
             check_ranges(y, lo, hi).map_err(|e| TestCaseError::fail(format!("t = {t} s: {e}")))?;
             if *t >= last + MIN {

@@ -14,6 +14,7 @@ use spasm::protocol::{Drug, Effect, Impulse, Schedule};
 use spasm::report::exchange::{
     derived_constant_values, driver_values, equations, parameter_values, to_sbml, DRIVER_NAMES,
 };
+use spasm::simulation::Patient;
 
 /// A small deterministic generator (xorshift), uniform in [0, 1).
 struct Rng(u64);
@@ -197,10 +198,9 @@ fn scenario() -> Schedule {
 
 #[test]
 fn sbml_text_is_well_formed_and_self_contained() {
-    let set = ParamSet::embedded("acute_injury").unwrap();
-    let m = Model::new(set.to_params().unwrap());
-    let y0 = m.initial_state();
-    let xml = to_sbml(&set, &m, &y0, Some(&scenario()), 86400.0).unwrap();
+    let p = Patient::embedded("acute_injury").unwrap();
+    let y0 = p.model().initial_state();
+    let xml = to_sbml(&p, &y0, Some(&scenario()), 86400.0).unwrap();
 
     let mut r = Reader::from_str(&xml);
     let mut defined: Vec<String> = Vec::new();
@@ -259,7 +259,7 @@ fn sbml_text_is_well_formed_and_self_contained() {
     assert!(xml.contains("ibu_f"));
 
     // Without a schedule: drivers constant, no events; a bad run length is refused.
-    let plain = to_sbml(&set, &m, &y0, None, 3600.0).unwrap();
+    let plain = to_sbml(&p, &y0, None, 3600.0).unwrap();
     assert!(!plain.contains("<listOfEvents>"));
-    assert!(to_sbml(&set, &m, &y0, None, f64::NAN).is_err());
+    assert!(to_sbml(&p, &y0, None, f64::NAN).is_err());
 }

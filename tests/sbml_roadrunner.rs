@@ -18,12 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use spasm::analysis::validate::rested;
-use spasm::model::params::ParamSet;
 use spasm::model::{Algebraic, STATE_NAMES, TYPICAL};
 use spasm::protocol::{Drug, Effect, Impulse, Schedule};
 use spasm::report::exchange::to_sbml;
-use spasm::simulation::{grid, simulate, SolverConfig};
+use spasm::simulation::{grid, simulate, Patient, SolverConfig};
 
 const HOUR: f64 = 3600.0;
 const REQUIREMENTS: &str = include_str!("../benches/peers/requirements.txt");
@@ -132,8 +130,9 @@ fn sbml_export_agrees_with_libroadrunner_and_validates() {
         Err(e) => panic!("the Python peers are not available: {e}"),
     };
 
-    let set = ParamSet::embedded("acute_injury").unwrap();
-    let (model, y0) = rested("acute_injury").unwrap();
+    let patient = Patient::embedded("acute_injury").unwrap();
+    let y0 = patient.rested().unwrap();
+    let model = patient.model();
     let schedule = Schedule::default()
         .window(0.0, 120.0, Effect::Voluntary(0.5))
         .repeat_event(HOUR, 8.0 * HOUR, 3, Impulse::Dose(Drug::Ibuprofen, 400.0))
@@ -147,7 +146,7 @@ fn sbml_export_agrees_with_libroadrunner_and_validates() {
     let t_end = 24.0 * HOUR;
     let times = grid(t_end, 600.0);
 
-    let xml = to_sbml(&set, &model, &y0, Some(&schedule), t_end).unwrap();
+    let xml = to_sbml(&patient, &y0, Some(&schedule), t_end).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let sbml_path = dir.path().join("acute_injury.xml");
     std::fs::write(&sbml_path, &xml).unwrap();
@@ -156,7 +155,7 @@ fn sbml_export_agrees_with_libroadrunner_and_validates() {
         rtol: 1e-9,
         ..SolverConfig::default()
     };
-    let tr = simulate(&model, &y0, &schedule, t_end, &times, &cfg).unwrap();
+    let tr = simulate(model, &y0, &schedule, t_end, &times, &cfg).unwrap();
     // spasm's values per column: states, then every algebraic quantity (an SBML
     // assignment rule) with the drivers in force at each sample.
     let mut columns: Vec<(String, f64, Vec<f64>)> = STATE_NAMES

@@ -163,7 +163,10 @@ fn f05_settle_defaults_to_12_h_and_zero_means_nominal_rest() {
     assert_eq!(s.settle, 12.0 * HOUR);
     let z = one_arm("");
     assert_eq!(z.settle, 0.0);
-    assert_eq!(z.initial_state().unwrap(), z.model.initial_state());
+    assert_eq!(
+        z.initial_state().unwrap(),
+        z.patient.model().initial_state()
+    );
 }
 
 #[test]
@@ -173,14 +176,14 @@ fn f06_overrides_numbers_in_set_unit_strings_converted() {
             "duration = \"1 d\"\n[model]\nset = \"acute_injury\"\n[model.overrides]\n{o}\n[[arm]]\nname = \"a\"\n"
         ))
     };
-    assert_eq!(with("tau_heal = 3").model.params().tau_heal, 3.0 * DAY);
+    assert_eq!(with("tau_heal = 3").patient.params().tau_heal, 3.0 * DAY);
     assert_eq!(
-        with("tau_heal = \"72 h\"").model.params().tau_heal,
+        with("tau_heal = \"72 h\"").patient.params().tau_heal,
         3.0 * DAY
     );
-    assert_eq!(with("h_initial = 0.25").model.params().h_initial, 0.25);
+    assert_eq!(with("h_initial = 0.25").patient.params().h_initial, 0.25);
     // Outside the documented plausible range (0.1–0.8) but not negative: accepted.
-    assert_eq!(with("gain_gamma = 0.9").model.params().gain_gamma, 0.9);
+    assert_eq!(with("gain_gamma = 0.9").patient.params().gain_gamma, 0.9);
     assert_eq!(with("").set_name, "acute_injury");
 }
 
@@ -231,14 +234,17 @@ fn f14_arm_overrides_give_the_arm_its_own_patient() {
             ("h_initial".to_string(), 0.2)
         ]
     );
-    let weak = s.arms[1].patient(&s.model);
+    let weak = s.arms[1].patient(&s.patient).unwrap();
     assert_eq!(weak.params().h_initial, 0.2);
     // The scenario's own overrides stay under the arm's.
     assert_eq!(weak.params().tau_heal, 3.0 * DAY);
-    assert_eq!(s.arms[0].patient(&s.model).params(), s.model.params());
+    assert_eq!(
+        s.arms[0].patient(&s.patient).unwrap().params(),
+        s.patient.params()
+    );
     // Each arm runs on its patient, settled on its own.
     let r = s.run().unwrap();
-    assert_eq!(r[1].model.params().mvc_force, 1000.0);
+    assert_eq!(r[1].patient.params().mvc_force, 1000.0);
     assert!(r[1].trajectory.states[0][spasm::model::idx::H] > 0.19);
     assert_eq!(r[0].trajectory.states[0][spasm::model::idx::H], 0.0);
 }

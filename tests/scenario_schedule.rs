@@ -142,7 +142,7 @@ fn s06_every_equal_to_a_session_gives_back_to_back_sessions() {
 fn s07_an_event_at_zero_applies_at_zero() {
     let s = arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"0 s\""));
     let r = run(&s);
-    let f = s.model.params().ibu_f;
+    let f = s.patient.params().ibu_f;
     assert_eq!(r[0].trajectory.times[0], 0.0);
     assert_eq!(r[0].trajectory.states[0][idx::IBU_GUT], f * 400.0);
     // Windows too: a session starting at 0 is on in the first sample.
@@ -185,7 +185,7 @@ fn s09_simultaneous_doses_all_apply() {
     let k = at(r2, HOUR);
     assert_eq!(
         r2.trajectory.states[k][idx::IBU_GUT],
-        two.model.params().ibu_f * 400.0
+        two.patient.params().ibu_f * 400.0
     );
     for (a, b) in r2.trajectory.states.iter().zip(&r1.trajectory.states) {
         assert!(
@@ -274,7 +274,7 @@ fn s11_overlapping_sessions_combine() {
 #[test]
 fn s12_a_dose_exactly_on_an_output_time() {
     let on = &run(&arm(&iv("ibuprofen", "dose = \"400 mg\"\nat = \"30 min\"")))[0];
-    let f = arm("").model.params().ibu_f;
+    let f = arm("").patient.params().ibu_f;
     assert_eq!(on.trajectory.states[at(on, 20.0 * MIN)][idx::IBU_GUT], 0.0);
     assert_eq!(
         on.trajectory.states[at(on, 30.0 * MIN)][idx::IBU_GUT],

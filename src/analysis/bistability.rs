@@ -3,9 +3,10 @@
 //! settles into after a brief strong effort. Where the two differ the loop is
 //! bistable (hysteresis): the same muscle can rest or stay in spasm. Pure.
 
-use crate::model::{idx, Model, State};
+use crate::model::params::ParamError;
+use crate::model::{idx, State};
 use crate::protocol::{Effect, Schedule};
-use crate::simulation::{settle, simulate, SolverConfig};
+use crate::simulation::{Patient, SolverConfig};
 use crate::solver::SolverError;
 
 /// Settling time before each probe, and the time allowed to reach a steady state
@@ -39,43 +40,53 @@ impl Branches {
     }
 }
 
-/// Probe the loop of `model` at each injury level in `injuries` (0–1). Healing and
+/// Why a probe failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// The probe's patient could not be made.
+    #[error(transparent)]
+    Params(#[from] ParamError),
+    /// A probe could not be integrated.
+    #[error("injury {injury}: {source}")]
+    Solver {
+        /// The injury level probed.
+        injury: f64,
+        /// The solver's error.
+        source: SolverError,
+    },
+}
+
+/// Probe the loop of `patient` at each injury level in `injuries` (0–1). Healing and
 /// any disc source are switched off so H stays where it is put.
 pub fn scan(
-    model: &Model,
+    patient: &Patient,
     injuries: &[f64],
     cfg: &SolverConfig,
-) -> Result<Vec<Branches>, SolverError> {
+) -> Result<Vec<Branches>, ProbeError> {
     injuries
         .iter()
         .map(|&h| {
-            let mut p = model.params().clone();
-            p.tau_heal = f64::INFINITY;
-            p.h_disc = 0.0;
-            p.h_initial = h;
-            let mut m = Model::new(p);
-            m.drivers = model.drivers;
-            let rest = settle(&m, PROBE_TIME, cfg)?;
+            let probe = patient.with_values(
+                [
+                    ("tau_heal", f64::INFINITY),
+                    ("h_disc", 0.0),
+                    ("h_initial", h),
+                ],
+                "bistability probe: injury held fixed",
+            )?;
+            let solver = |source| ProbeError::Solver { injury: h, source };
+            let rest = probe.settle(PROBE_TIME, cfg).map_err(solver)?;
             let (dur, level) = PROBE_EFFORT;
             let effort = Schedule::default().window(0.0, dur, Effect::Voluntary(level));
-            let after = *simulate(
-                &m,
-                &rest,
-                &effort,
-                dur + PROBE_TIME,
-                &[dur + PROBE_TIME],
-                cfg,
-            )?
-            .last();
-            let still = *simulate(
-                &m,
-                &rest,
-                &Schedule::default(),
-                PROBE_TIME,
-                &[PROBE_TIME],
-                cfg,
-            )?
-            .last();
+            let t_after = dur + PROBE_TIME;
+            let after = *probe
+                .run(&rest, &effort, t_after, &[t_after], cfg)
+                .map_err(solver)?
+                .last();
+            let still = *probe
+                .run(&rest, &Schedule::default(), PROBE_TIME, &[PROBE_TIME], cfg)
+                .map_err(solver)?
+                .last();
             let get = |y: &State, i: usize| y[i];
             Ok(Branches {
                 injury: h,
@@ -91,10 +102,9 @@ pub fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::ParamSet;
 
-    fn model(set: &str) -> Model {
-        Model::new(ParamSet::embedded(set).unwrap().to_params().unwrap())
+    fn model(set: &str) -> Patient {
+        Patient::embedded(set).unwrap()
     }
 
     #[test]

@@ -40,9 +40,7 @@ use super::compare::{
 use super::compare::{AUC_WINDOW_S, REFERENCE_NAME};
 use crate::analysis::metrics::endpoints;
 use crate::model::params::{ParamSet, Params};
-use crate::model::{Model, State};
-use crate::scenario::Scenario;
-use crate::simulation::{grid, settle, simulate};
+use crate::scenario::{RunError, Scenario};
 use crate::units::Unit;
 
 /// The embedded distribution file `models/cohort.toml`.
@@ -203,7 +201,7 @@ impl CohortSpec {
                 format!("cannot read the patient's set: {e}"),
             )
         })?;
-        let mut p = scenario.model.params().clone();
+        let mut p = scenario.patient.params().clone();
         self.parameters
             .iter()
             .map(|d| {
@@ -401,61 +399,45 @@ pub struct CohortRun {
 /// One patient's draws and either its reduced arms or why it failed.
 type PatientOutcome = (Vec<f64>, Result<Vec<PatientArm>, String>);
 
-/// Simulate one patient in every arm and reduce each arm to [`PatientArm`].
+/// Simulate one drawn patient in every arm and reduce each arm to [`PatientArm`].
 fn run_patient(
     scenario: &Scenario,
     resolved: &[Resolved],
     drawn: &[f64],
-    samples: &[f64],
+    seed: u64,
+    index: usize,
     opts: &CompareOptions,
-) -> Result<Vec<PatientArm>, String> {
-    let mut p = scenario.model.params().clone();
-    for (r, &v) in resolved.iter().zip(drawn) {
-        if let Some(f) = p.get_mut(&r.name) {
-            *f = v;
-        }
-    }
-    let mut model = Model::new(p);
-    model.drivers = scenario.model.drivers;
-    let settled = |m: &Model| -> Result<State, String> {
-        if scenario.settle > 0.0 {
-            settle(m, scenario.settle, &scenario.solver).map_err(|e| format!("settling: {e}"))
-        } else {
-            Ok(m.initial_state())
-        }
-    };
-    let y0 = settled(&model)?;
+) -> Result<Vec<PatientArm>, RunError> {
+    let patient = scenario
+        .patient
+        .with_values(
+            resolved
+                .iter()
+                .map(|r| r.name.as_str())
+                .zip(drawn.iter().copied()),
+            &format!("virtual cohort, seed {seed}, patient {index}"),
+        )
+        .map_err(|source| RunError::Patient { source })?;
+    let y0 = patient
+        .settle(scenario.settle, &scenario.solver)
+        .map_err(|source| RunError::Settle { arm: None, source })?;
     let th = &opts.thresholds;
     scenario
         .arms
         .iter()
         .map(|arm| {
-            // An arm's own overrides apply on top of the drawn patient.
-            let model = arm.patient(&model);
-            let start = if arm.overrides.is_empty() {
-                y0
-            } else {
-                settled(&model).map_err(|e| format!("arm '{}': {e}", arm.name))?
-            };
-            let tr = simulate(
-                &model,
-                &start,
-                &arm.schedule,
-                scenario.duration,
-                samples,
-                &scenario.solver,
-            )
-            .map_err(|e| format!("arm '{}': {e}", arm.name))?;
-            let e = endpoints(&model, &tr, th);
+            let r = scenario.run_arm(arm, &patient, &y0)?;
+            let tr = &r.trajectory;
+            let e = endpoints(r.patient.model(), tr, th);
             let inf = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
             Ok(PatientArm {
-                pain_auc: pain_auc_window(&tr, AUC_WINDOW_S).0,
+                pain_auc: pain_auc_window(tr, AUC_WINDOW_S).0,
                 peak_pain: e.peak_pain_nrs,
                 spasm_h: e.spasm_min / 60.0,
                 ischemic_min: e.ischemic_min,
                 relief_h: inf(e.time_to_relief_h),
                 recovery_h: inf(e.time_to_recovery_h),
-                cycle_h: cycle(&tr, th).hours(),
+                cycle_h: cycle(tr, th).hours(),
                 relapses: e.relapses as f64,
             })
         })
@@ -477,13 +459,13 @@ pub fn run_cohort(
     let names: Vec<&str> = scenario.arms.iter().map(|a| a.name.as_str()).collect();
     let (reference, reference_note) = resolve_reference(&names, opts.compare.reference.as_deref())?;
     let resolved = spec.resolve(scenario)?;
-    let samples = grid(scenario.duration, scenario.output_every);
     let seed = opts.seed;
     let per_patient: Vec<PatientOutcome> = (0..opts.patients)
         .into_par_iter()
         .map(|i| {
             let drawn = draw_patient(&resolved, seed, i as u64);
-            let r = run_patient(scenario, &resolved, &drawn, &samples, &opts.compare);
+            let r = run_patient(scenario, &resolved, &drawn, seed, i, &opts.compare)
+                .map_err(|e| e.to_string());
             on_patient();
             (drawn, r)
         })

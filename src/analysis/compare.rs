@@ -25,9 +25,8 @@ use crate::analysis::metrics::{
     endpoints, intervals_above, trapezoid, Endpoints, MetricThresholds,
 };
 use crate::model::idx;
-use crate::scenario::{parse_scenario, ArmResult, Scenario};
+use crate::scenario::{parse_scenario, ArmResult, RunError, Scenario};
 use crate::simulation::Trajectory;
-use crate::solver::SolverError;
 
 /// The standard benchmark (`examples/benchmark.toml`), embedded: `spasm compare`
 /// with no file runs it.
@@ -54,17 +53,9 @@ pub fn benchmark() -> Scenario {
 /// Why a comparison failed. Every message names what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {
-    /// An arm could not be integrated.
-    #[error("arm '{arm}' could not be integrated: {source}")]
-    Solver {
-        /// The arm.
-        arm: String,
-        /// The solver's error.
-        source: SolverError,
-    },
-    /// Settling the patient failed.
-    #[error("the patient could not be settled before t = 0: {0}")]
-    Settle(SolverError),
+    /// A patient or an arm could not be run.
+    #[error(transparent)]
+    Run(#[from] RunError),
     /// `--reference` names no arm.
     #[error("no arm is named '{name}' (arms: {available})")]
     UnknownReference {
@@ -315,7 +306,7 @@ pub fn compare(
                 diff_pain_auc_nrs_h: 0.0,
                 diff_pain_auc_pct: 0.0,
                 cycle: cycle(&r.trajectory, th),
-                endpoints: endpoints(&r.model, &r.trajectory, th),
+                endpoints: endpoints(r.patient.model(), &r.trajectory, th),
             }
         })
         .collect();
@@ -347,19 +338,7 @@ pub fn run_and_compare(
     scenario: &Scenario,
     opts: &CompareOptions,
 ) -> Result<(Vec<ArmResult>, Comparison), CompareError> {
-    let y0 = scenario.initial_state().map_err(CompareError::Settle)?;
-    let results = scenario
-        .arms
-        .iter()
-        .map(|arm| {
-            scenario
-                .run_arm(arm, &y0)
-                .map_err(|source| CompareError::Solver {
-                    arm: arm.name.clone(),
-                    source,
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let results = scenario.run()?;
     let c = compare(scenario, &results, opts)?;
     Ok((results, c))
 }

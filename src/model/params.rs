@@ -131,6 +131,9 @@ pub struct ParamInfo {
     pub source: String,
     /// Plausible range, in `unit`.
     pub range: [f64; 2],
+    /// The set's own value, in `unit`, when an override has changed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overridden_from: Option<f64>,
 }
 
 /// A resolved parameter set: every parameter with its documentation.
@@ -184,6 +187,7 @@ impl ParamSet {
                     meaning: e.meaning.unwrap_or_else(|| base.meaning.clone()),
                     source: e.source,
                     range: e.range.unwrap_or(base.range),
+                    overridden_from: None,
                 },
                 None => {
                     let missing = |field| ParamError::Incomplete {
@@ -197,6 +201,7 @@ impl ParamSet {
                         meaning: e.meaning.ok_or_else(|| missing("a meaning"))?,
                         source: e.source,
                         range: e.range.ok_or_else(|| missing("a range"))?,
+                        overridden_from: None,
                     }
                 }
             };
@@ -219,6 +224,17 @@ impl ParamSet {
                 name: name.to_string(),
             });
         }
+        self.record(name, value, unit, source)
+    }
+
+    /// [`ParamSet::set_value`] without the finiteness check.
+    fn record(
+        &mut self,
+        name: &str,
+        value: f64,
+        unit: Option<&str>,
+        source: &str,
+    ) -> Result<(), ParamError> {
         let entry = self
             .entries
             .get_mut(name)
@@ -233,9 +249,33 @@ impl ParamSet {
             })?,
             None => value,
         };
+        entry.overridden_from.get_or_insert(entry.value);
         entry.value = v;
         entry.source = source.to_string();
         Ok(())
+    }
+
+    /// Set one parameter to `value` in canonical units (see [`Params::NAMES`]),
+    /// recording `source`; the set keeps it in its own unit. Meant for values the
+    /// program sets (cohort draws, probes), so +∞ is accepted (a time constant of +∞
+    /// means "never", e.g. no healing while a bistability probe holds the injury).
+    pub fn set_canonical(
+        &mut self,
+        name: &str,
+        value: f64,
+        source: &str,
+    ) -> Result<(), ParamError> {
+        let canonical = Params::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, u)| *u)
+            .ok_or_else(|| ParamError::unknown_parameter(name))?;
+        if value.is_nan() {
+            return Err(ParamError::NotFinite {
+                name: name.to_string(),
+            });
+        }
+        self.record(name, value, Some(canonical), source)
     }
 
     /// Parameters whose value lies outside their documented range.
@@ -311,6 +351,16 @@ impl ParamSet {
                 source,
             })
         })
+    }
+}
+
+impl ParamError {
+    /// A parameter name the model does not have, with the closest names.
+    pub fn unknown_parameter(name: &str) -> ParamError {
+        ParamError::UnknownParameter {
+            name: name.to_string(),
+            suggestion: suggest(name),
+        }
     }
 }
 

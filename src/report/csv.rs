@@ -88,8 +88,8 @@ pub fn write_trajectories(
     let mut row: Vec<String> = Vec::with_capacity(2 + STATE_NAMES.len() + DERIVED_COLUMNS.len());
     for r in results {
         let tr = &r.trajectory;
-        let der = derived(&r.model, tr);
-        let mut m = r.model.clone();
+        let der = derived(r.patient.model(), tr);
+        let mut m = r.patient.model().clone();
         for (k, ((t, y), d)) in tr.times.iter().zip(&tr.states).zip(&der).enumerate() {
             row.clear();
             row.push(r.name.clone());

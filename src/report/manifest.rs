@@ -23,7 +23,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// formatting), in the model's order, each arm's overrides after a line `[arm NAME]`.
 pub fn params_sha256(scenario: &Scenario) -> String {
     let mut text = String::new();
-    for (name, value) in scenario.model.params().values() {
+    for (name, value) in scenario.patient.params().values() {
         text.push_str(&format!("{name} = {value:?}\n"));
     }
     for arm in scenario.arms.iter().filter(|a| !a.overrides.is_empty()) {

@@ -231,7 +231,7 @@ pub fn write_run(
         .map(|r| {
             (
                 r.name.clone(),
-                endpoints(&r.model, &r.trajectory, &opts.thresholds),
+                endpoints(r.patient.model(), &r.trajectory, &opts.thresholds),
             )
         })
         .collect();

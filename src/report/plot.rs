@@ -144,7 +144,7 @@ impl Figure {
         let (mut has_ibu, mut has_cbz, mut has_tiz) = (false, false, false);
         for (i, r) in results.iter().enumerate() {
             let tr = &r.trajectory;
-            let d = derived(&r.model, tr);
+            let d = derived(r.patient.model(), tr);
             let t: Vec<f64> = tr.times.iter().map(|t| t / unit_s).collect();
             let line = |dashed, f: &dyn Fn(usize) -> f64| Line {
                 arm: i,

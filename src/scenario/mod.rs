@@ -31,10 +31,10 @@ pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError>
     resolve::resolve(&cx, spec, text)
 }
 
-use crate::model::params::ParamSet;
-use crate::model::{Model, State};
+use crate::model::params::ParamError;
+use crate::model::State;
 use crate::protocol::Schedule;
-use crate::simulation::{grid, settle, simulate, SolverConfig, Trajectory};
+use crate::simulation::{grid, Patient, SolverConfig, Trajectory};
 use crate::solver::SolverError;
 
 /// One arm: a schedule of interventions and triggers applied to the scenario's patient.
@@ -59,20 +59,15 @@ impl Arm {
         }
     }
 
-    /// This arm's patient: `base` with the arm's overrides applied (drivers kept).
-    pub fn patient(&self, base: &Model) -> Model {
+    /// This arm's patient: `base` with the arm's overrides applied.
+    pub fn patient(&self, base: &Patient) -> Result<Patient, ParamError> {
         if self.overrides.is_empty() {
-            return base.clone();
+            return Ok(base.clone());
         }
-        let mut p = base.params().clone();
-        for (name, value) in &self.overrides {
-            if let Some(x) = p.get_mut(name) {
-                *x = *value;
-            }
-        }
-        let mut m = Model::new(p);
-        m.drivers = base.drivers;
-        m
+        base.with_values(
+            self.overrides.iter().map(|(n, v)| (n.as_str(), *v)),
+            &format!("arm '{}' override", self.name),
+        )
     }
 }
 
@@ -85,11 +80,9 @@ pub struct Scenario {
     pub description: String,
     /// Name of the parameter set (embedded name or file path).
     pub set_name: String,
-    /// The parameter set with the scenario's overrides (`[model.overrides]`), with
-    /// where every value came from.
-    pub params: ParamSet,
-    /// The patient: parameters (with overrides) and base drivers.
-    pub model: Model,
+    /// The patient: the parameter set with the scenario's overrides
+    /// (`[model.overrides]`), with where every value came from, and its model.
+    pub patient: Patient,
     /// Arms, at least one.
     pub arms: Vec<Arm>,
     /// Run length, s.
@@ -116,9 +109,53 @@ pub struct ArmResult {
     /// The schedule that was run.
     pub schedule: Schedule,
     /// The patient it was run on (the scenario's, with the arm's overrides).
-    pub model: Model,
+    pub patient: Patient,
     /// The trajectory on the output grid.
     pub trajectory: Trajectory,
+}
+
+/// Why an arm of a scenario could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Settling a patient before t = 0 failed.
+    #[error(
+        "the patient{} could not be settled before t = 0: {source}",
+        arm_suffix(arm)
+    )]
+    Settle {
+        /// The arm whose own patient was being settled (`None`: the scenario's patient).
+        arm: Option<String>,
+        /// The solver's error.
+        source: SolverError,
+    },
+    /// An arm could not be integrated.
+    #[error("arm '{arm}' could not be integrated: {source}")]
+    Arm {
+        /// The arm.
+        arm: String,
+        /// The solver's error.
+        source: SolverError,
+    },
+    /// A patient's parameters could not be set.
+    #[error("the patient's parameters: {source}")]
+    Patient {
+        /// What is wrong.
+        source: ParamError,
+    },
+    /// An arm's overrides could not be applied.
+    #[error("arm '{arm}': {source}")]
+    Overrides {
+        /// The arm.
+        arm: String,
+        /// What is wrong.
+        source: ParamError,
+    },
+}
+
+fn arm_suffix(arm: &Option<String>) -> String {
+    arm.as_ref()
+        .map(|a| format!(" of arm '{a}'"))
+        .unwrap_or_default()
 }
 
 /// The embedded default scenario (`examples/default.toml`): an acute spasm episode on
@@ -145,48 +182,51 @@ impl Scenario {
     }
 
     /// The scenario patient's state at t = 0 (after settling).
-    pub fn initial_state(&self) -> Result<State, SolverError> {
-        self.settled(&self.model)
-    }
-
-    /// `model`'s state at t = 0: settled for the scenario's settling period.
-    pub fn settled(&self, model: &Model) -> Result<State, SolverError> {
-        if self.settle > 0.0 {
-            settle(model, self.settle, &self.solver)
-        } else {
-            Ok(model.initial_state())
-        }
+    pub fn initial_state(&self) -> Result<State, RunError> {
+        self.patient
+            .settle(self.settle, &self.solver)
+            .map_err(|source| RunError::Settle { arm: None, source })
     }
 
     /// Run every arm; arms without overrides start from the same settled state, an
     /// arm with its own patient settles that patient.
-    pub fn run(&self) -> Result<Vec<ArmResult>, SolverError> {
+    pub fn run(&self) -> Result<Vec<ArmResult>, RunError> {
         let y0 = self.initial_state()?;
-        self.arms.iter().map(|arm| self.run_arm(arm, &y0)).collect()
+        self.arms
+            .iter()
+            .map(|arm| self.run_arm(arm, &self.patient, &y0))
+            .collect()
     }
 
-    /// Run one arm on the output grid; `y0` is the scenario patient's settled state
-    /// (used unless the arm has a patient of its own, which is settled here).
-    pub fn run_arm(&self, arm: &Arm, y0: &State) -> Result<ArmResult, SolverError> {
-        let model = arm.patient(&self.model);
+    /// Run one arm on the output grid on `base` (the scenario's patient, or a cohort's
+    /// draw of it), whose settled state is `y0`; an arm with overrides gets its own
+    /// patient, settled here.
+    pub fn run_arm(&self, arm: &Arm, base: &Patient, y0: &State) -> Result<ArmResult, RunError> {
+        let patient = arm.patient(base).map_err(|source| RunError::Overrides {
+            arm: arm.name.clone(),
+            source,
+        })?;
         let start = if arm.overrides.is_empty() {
             *y0
         } else {
-            self.settled(&model)?
+            patient
+                .settle(self.settle, &self.solver)
+                .map_err(|source| RunError::Settle {
+                    arm: Some(arm.name.clone()),
+                    source,
+                })?
         };
         let samples = grid(self.duration, self.output_every);
-        let trajectory = simulate(
-            &model,
-            &start,
-            &arm.schedule,
-            self.duration,
-            &samples,
-            &self.solver,
-        )?;
+        let trajectory = patient
+            .run(&start, &arm.schedule, self.duration, &samples, &self.solver)
+            .map_err(|source| RunError::Arm {
+                arm: arm.name.clone(),
+                source,
+            })?;
         Ok(ArmResult {
             name: arm.name.clone(),
             schedule: arm.schedule.clone(),
-            model,
+            patient,
             trajectory,
         })
     }

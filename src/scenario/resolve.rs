@@ -14,9 +14,9 @@ use super::spec::Spec;
 use super::walk::{closest, first_line, unit_text_is_sane, Cx, Val, R};
 use super::{Arm, Scenario};
 use crate::model::params::{ParamError, ParamSet, Params};
-use crate::model::Model;
 use crate::protocol::catalogue::limits;
 use crate::protocol::Schedule;
+use crate::simulation::Patient;
 use crate::units::{Quantity, UnitError};
 
 /// Resolve a read scenario; `text` is kept in it (hashed into manifests).
@@ -36,10 +36,8 @@ pub(super) fn resolve(cx: &Cx, spec: Spec, text: &str) -> R<Scenario> {
     if let Some(ov) = &spec.overrides {
         overrides(cx, ov, "[model.overrides]", &mut set)?;
     }
-    let params = set
-        .to_params()
+    let patient = Patient::from_set(set.clone())
         .map_err(|e| cx.bad(sv, ErrorKind::OutOfRange, e.to_string(), "", None))?;
-    let model = Model::new(params);
 
     // Triggers, then arms.
     let run = &spec.run;
@@ -100,8 +98,7 @@ pub(super) fn resolve(cx: &Cx, spec: Spec, text: &str) -> R<Scenario> {
         name: spec.name,
         description: spec.description,
         set_name,
-        params: set,
-        model,
+        patient,
         arms,
         duration: spec.run.duration,
         output_every: spec.output_every,

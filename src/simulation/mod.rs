@@ -3,7 +3,10 @@
 
 use std::time::Instant;
 
+mod patient;
 mod system;
+
+pub use patient::{Patient, REST_SETTLE_S};
 
 use crate::model::{Drivers, Model, State, NS, TYPICAL};
 use crate::protocol::{Drug, Schedule};
@@ -164,17 +167,6 @@ fn run<I: Integrator<NS>>(
     out.stats = solver.stats();
     out.wall_time_s = start.elapsed().as_secs_f64();
     Ok(out)
-}
-
-/// Run the model with all drivers off for `duration` s from its initial state and
-/// return the settled state (the slow injury state is reset to its initial value,
-/// so settling does not heal the patient).
-pub fn settle(model: &Model, duration: f64, cfg: &SolverConfig) -> Result<State, SolverError> {
-    let y0 = model.initial_state();
-    let tr = simulate(model, &y0, &Schedule::default(), duration, &[duration], cfg)?;
-    let mut y = *tr.last();
-    y[crate::model::idx::H] = y0[crate::model::idx::H];
-    Ok(y)
 }
 
 /// An evenly spaced output grid from 0 to `t_end` inclusive, s.

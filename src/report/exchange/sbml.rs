@@ -32,8 +32,9 @@ use quick_xml::Writer;
 use super::equations::{driver_values, equations, Equations, DRIVER_NAMES};
 use super::math::{fmt_double, id, num, qty, rel, Expr, Rel};
 use crate::model::params::{ParamSet, Params};
-use crate::model::{idx, Derived, Drivers, Model, State, NS, STATE_NAMES};
+use crate::model::{idx, Derived, Drivers, State, NS, STATE_NAMES};
 use crate::protocol::{Drug, Impulse, Schedule};
+use crate::simulation::Patient;
 
 /// Why a model could not be exported.
 #[derive(Debug, thiserror::Error)]
@@ -350,13 +351,11 @@ fn unit_of(name: &str, unit: &str) -> Result<(&'static str, UnitParts), ExportEr
     })
 }
 
-/// Export `model` (parameters in canonical units, base drivers) starting from state
-/// `y0` at t = 0 as SBML Level 3 Version 2.
+/// Export `patient` starting from state `y0` at t = 0 as SBML Level 3 Version 2.
 ///
-/// - `set`: the parameter set the model was built from; it supplies each parameter's
-///   meaning, value and unit as written, range and source for the notes (values
-///   themselves are taken from `model.params()`, so overrides are exported; a parameter
-///   whose value differs from the set's says so in its notes).
+/// - `patient`: its model gives the values (canonical units, base drivers); its
+///   parameter set gives each parameter's meaning, value and unit as written, range and
+///   source for the notes; a parameter an override changed says so in its notes.
 /// - `y0`: the initial state (usually the settled state), in the units of
 ///   [`STATE_NAMES`].
 /// - `schedule`: one arm's schedule (times in s); `None` exports the model with the
@@ -364,11 +363,10 @@ fn unit_of(name: &str, unit: &str) -> Result<(&'static str, UnitParts), ExportEr
 /// - `t_end`: run length, s; scheduled times after it are dropped (an event exactly at
 ///   `t_end` is kept, as the simulator applies it before the last output).
 ///
-/// Simulating the result from 0 to `t_end` s reproduces `spasm::simulation::simulate`
-/// with the same arguments (output right-continuous at events in both).
+/// Simulating the result from 0 to `t_end` s reproduces the simulator with the same
+/// arguments (output right-continuous at events in both).
 pub fn to_sbml(
-    set: &ParamSet,
-    model: &Model,
+    patient: &Patient,
     y0: &State,
     schedule: Option<&Schedule>,
     t_end: f64,
@@ -376,6 +374,7 @@ pub fn to_sbml(
     if !(t_end.is_finite() && t_end > 0.0) {
         return Err(ExportError::BadRunLength(t_end));
     }
+    let (set, model) = (patient.set(), patient.model());
     let p = model.params();
     let empty = Schedule::default();
     let plan = plan(&model.drivers, schedule.unwrap_or(&empty), t_end);
@@ -649,11 +648,9 @@ fn collect_params(
     y: &State,
     values: &BTreeMap<String, f64>,
 ) -> Result<Vec<Param>, ExportError> {
-    let set_values: Option<Vec<(&'static str, f64)>> =
-        set.to_params().ok().map(|sp| parameter_values(&sp));
     let mut params = Vec::new();
 
-    for (k, (name, value)) in pv.iter().enumerate() {
+    for (name, value) in pv {
         let canon = Params::NAMES
             .iter()
             .find(|(n, _)| n == name)
@@ -690,14 +687,16 @@ fn collect_params(
         } else {
             notes.push(format!("Not documented in set '{}'.", set.name));
         }
-        if let Some(sv) = &set_values {
-            if sv.get(k).is_some_and(|(_, v)| v != value) {
-                notes.push(format!(
-                    "Overridden for this export: the set gives {} {canon}.",
-                    fmt_double(sv[k].1)
-                ));
-                annotation.push(("spasm:overridden", "true".into()));
-            }
+        let base = set.entries.get(*name).and_then(|info| {
+            let from = info.overridden_from?;
+            crate::units::Unit::convert(from, &info.unit, canon).ok()
+        });
+        if let Some(b) = base.filter(|b| b != value) {
+            notes.push(format!(
+                "Overridden for this export: the set gives {} {canon}.",
+                fmt_double(b)
+            ));
+            annotation.push(("spasm:overridden", "true".into()));
         }
         params.push(Param {
             id: name.to_string(),
@@ -833,7 +832,7 @@ mod tests {
             .unwrap()
             .to_params()
             .unwrap();
-        let m = Model::new(p.clone());
+        let m = crate::model::Model::new(p.clone());
         let mut values: BTreeMap<String, f64> = parameter_values(&p)
             .into_iter()
             .map(|(n, v)| (n.to_string(), v))
