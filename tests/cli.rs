@@ -1,4 +1,5 @@
 //! The command line as a newcomer uses it.
+#![cfg(feature = "cli")]
 
 use assert_cmd::Command;
 

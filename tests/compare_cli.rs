@@ -1,5 +1,6 @@
 //! `spasm compare` as a user runs it: files written, the cohort's determinism across
 //! thread counts and reruns, the seed always recorded, and bad input.
+#![cfg(feature = "cli")]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,10 +1,11 @@
 //! Figures for less common shapes of run: one arm, minutes, many arms, one drug,
 //! empty trajectories. Set `SPASM_FIG_EXTRA_DIR` to keep the figures for inspection.
+#![cfg(feature = "figures")]
 
 use std::path::PathBuf;
 
 use spasm::protocol::{Drug, Effect, Impulse, Schedule};
-use spasm::report::plot::write_timecourse;
+use spasm::report::figures::write_timecourse;
 use spasm::scenario::{Arm, ArmResult, Scenario};
 use spasm::simulation::{Patient, SolverConfig, Trajectory};
 

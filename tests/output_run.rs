@@ -2,6 +2,7 @@
 //!
 //! Set `SPASM_FIG_DIR=/some/dir` to also keep a copy of the run there for looking
 //! at the figures.
+#![cfg(feature = "figures")]
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -33,6 +33,7 @@ fn check(e: &ScenarioError, kind: ErrorKind, line: usize, column: usize, key: &s
 }
 
 #[test]
+#[cfg(feature = "diagnostics")]
 fn e00_renders_as_one_line_and_as_a_miette_snippet() {
     let e = err(&iv("kind = \"ibuprofen\"\ndose = \"0 mg\""));
     let line = check(

@@ -17,6 +17,10 @@ pub const PROBE_TIME: f64 = 86_400.0;
 /// The effort that probes for the upper branch: 2 min at 50 %MVC (model.md target 8).
 pub const PROBE_EFFORT: (f64, f64) = (120.0, 0.5);
 
+/// Contraction difference between the two branches (fraction of MVC) above which an
+/// injury level counts as bistable.
+pub const BISTABLE_THRESHOLD: f64 = 0.05;
+
 /// Two steady states at one injury level.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Branches {
@@ -38,6 +42,14 @@ impl Branches {
     pub fn bistable(&self, threshold: f64) -> bool {
         self.a_after_effort - self.a_rest > threshold
     }
+}
+
+/// The lowest and highest injury level of `rows` that are bistable (by
+/// [`BISTABLE_THRESHOLD`]), or `None` when the loop never sustains itself.
+pub fn bistable_range(rows: &[Branches]) -> Option<(f64, f64)> {
+    let mut bistable = rows.iter().filter(|r| r.bistable(BISTABLE_THRESHOLD));
+    let lo = bistable.next()?.injury;
+    Some((lo, bistable.next_back().map_or(lo, |r| r.injury)))
 }
 
 /// Why a probe failed.

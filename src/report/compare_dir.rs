@@ -16,15 +16,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::compare_chart::{write_chart, Chart, Mark, Panel};
 use super::compare_tables as report;
 use crate::analysis::cohort::CohortSummary;
-use crate::analysis::compare::{ArmRow, CompareError, Comparison};
+use crate::analysis::compare::{CompareError, Comparison};
 use crate::analysis::metrics::MetricThresholds;
 use crate::report::atomic::{write_bytes, PartialDir, Replace};
 use crate::report::json::write_json;
 use crate::report::manifest::{hash_files, FileHash, RunIdentity};
-use crate::report::plot::write_timecourse;
 use crate::report::OutputError;
 use crate::scenario::{ArmResult, Scenario};
 
@@ -62,7 +60,7 @@ pub struct CohortOutput<'a> {
 pub struct WriteCompareOptions {
     /// Command line recorded in the manifest.
     pub command_line: Vec<String>,
-    /// Draw figures. Default true.
+    /// Draw figures (with the `figures` feature; ignored without it). Default true.
     pub figures: bool,
     /// What to do when the target exists (default: replace a previous run only).
     pub replace: Replace,
@@ -122,101 +120,6 @@ struct Manifest<'a> {
     files: Vec<FileHash>,
 }
 
-/// The endpoint bar chart of a single-patient comparison.
-pub fn endpoints_chart(c: &Comparison) -> Chart {
-    let w = report::window_label(c.auc_window_h);
-    let rows: Vec<&ArmRow> = c.ranked().collect();
-    Chart {
-        title: format!("{} — endpoints per arm", c.scenario),
-        subtitle: format!(
-            "Patient {}; sorted by pain AUC over {w} (lowest first); dashed line: {}",
-            c.parameter_set,
-            c.reference_arm().name
-        ),
-        reference: rows.iter().position(|a| a.name == c.reference_arm().name),
-        rows: rows.iter().map(|a| a.name.clone()).collect(),
-        panels: vec![
-            Panel {
-                title: format!("Pain AUC {w} (NRS·h)"),
-                marks: rows.iter().map(|a| Mark::Bar(a.pain_auc_nrs_h)).collect(),
-                decimals: 0,
-                range: None,
-            },
-            Panel {
-                title: "Time in spasm (h)".into(),
-                marks: rows
-                    .iter()
-                    .map(|a| Mark::Bar(a.endpoints.spasm_min / 60.0))
-                    .collect(),
-                decimals: 1,
-                range: None,
-            },
-        ],
-    }
-}
-
-/// The cohort chart: pain AUC box plots and the fraction with the loop broken.
-pub fn cohort_chart(scenario: &str, k: &CohortSummary) -> Chart {
-    let w = report::window_label(k.auc_window_h);
-    let rows: Vec<_> = k.ranking.iter().map(|&i| &k.arms[i]).collect();
-    let or_inf = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
-    Chart {
-        title: format!("{scenario} — virtual cohort of {} patients", k.patients),
-        subtitle: format!(
-            "Seed {}; sorted by mean pain AUC; boxes: quartiles, line and label: median, whiskers: 5–95 %; \
-             Δ: paired mean with 95 % CI; dashed: {}",
-            k.seed, k.reference
-        ),
-        reference: rows.iter().position(|a| a.name == k.reference),
-        rows: rows.iter().map(|a| a.name.clone()).collect(),
-        panels: vec![
-            Panel {
-                title: format!("Pain AUC {w} (NRS·h)"),
-                marks: rows
-                    .iter()
-                    .map(|a| Mark::Box {
-                        p5: a.pain_auc_p5_p95[0],
-                        q1: or_inf(a.pain_auc_nrs_h.q1),
-                        median: or_inf(a.pain_auc_nrs_h.median),
-                        q3: or_inf(a.pain_auc_nrs_h.q3),
-                        p95: a.pain_auc_p5_p95[1],
-                    })
-                    .collect(),
-                decimals: 0,
-                range: None,
-            },
-            Panel {
-                title: format!("Δ pain AUC vs {} (NRS·h)", k.reference),
-                marks: rows
-                    .iter()
-                    .map(|a| {
-                        let d = &a.diff_pain_auc_nrs_h;
-                        Mark::Interval {
-                            value: d.mean,
-                            lo: d.lo.unwrap_or(f64::NAN),
-                            hi: d.hi.unwrap_or(f64::NAN),
-                        }
-                    })
-                    .collect(),
-                decimals: 0,
-                range: None,
-            },
-            Panel {
-                title: format!(
-                    "Loop broken by {} h (% of patients)",
-                    crate::report::fmt_num(k.broken_from_h)
-                ),
-                marks: rows
-                    .iter()
-                    .map(|a| Mark::Bar(100.0 * a.fraction_broken))
-                    .collect(),
-                decimals: 0,
-                range: Some((0.0, 115.0)),
-            },
-        ],
-    }
-}
-
 /// Write a comparison directory at `dir` (see the module docs). `results` are the
 /// single-patient runs the comparison `c` was made from.
 pub fn write_compare(
@@ -227,6 +130,8 @@ pub fn write_compare(
     cohort: Option<&CohortOutput>,
     opts: &WriteCompareOptions,
 ) -> Result<CompareFiles, CompareError> {
+    #[cfg(not(feature = "figures"))]
+    let _ = results; // only the time-course figure draws them
     let partial = PartialDir::create(dir, opts.replace)?;
     let tmp = partial.path().to_path_buf();
     let mut names: Vec<&str> = Vec::new();
@@ -246,7 +151,9 @@ pub fn write_compare(
     let summary = report::summary_txt(c, cohort.map(|k| k.summary));
     write_bytes(&tmp.join("summary.txt"), summary.as_bytes())?;
     names.push("summary.txt");
+    #[cfg(feature = "figures")]
     if opts.figures {
+        use super::figures::{endpoints_chart, write_chart, write_timecourse};
         write_chart(&tmp, "endpoints", &endpoints_chart(c))?;
         names.extend(["endpoints.png", "endpoints.svg"]);
         let mut shown: Vec<usize> = vec![c.reference];
@@ -273,7 +180,9 @@ pub fn write_compare(
             &report::cohort_csv(k.summary).map_err(csv_err(&path))?,
         )?;
         names.push("cohort.csv");
+        #[cfg(feature = "figures")]
         if opts.figures {
+            use super::figures::{cohort_chart, write_chart};
             write_chart(&tmp, "cohort", &cohort_chart(&scenario.name, k.summary))?;
             names.extend(["cohort.png", "cohort.svg"]);
         }

@@ -18,14 +18,14 @@
 
 pub mod atomic;
 pub mod bistability;
-pub mod compare_chart;
 pub mod compare_dir;
 pub mod compare_tables;
 pub mod csv;
 pub mod exchange;
+#[cfg(feature = "figures")]
+pub mod figures;
 pub mod json;
 pub mod manifest;
-pub mod plot;
 
 use std::path::{Path, PathBuf};
 
@@ -107,7 +107,8 @@ pub struct WriteOptions {
     pub thresholds: MetricThresholds,
     /// The command line recorded in the manifest (default: this process's).
     pub command_line: Vec<String>,
-    /// Draw figures (PNG and SVG). Default true.
+    /// Draw figures (PNG and SVG; with the `figures` feature, ignored without it).
+    /// Default true.
     pub figures: bool,
     /// What to do when the target directory exists. Default
     /// [`Replace::RunDirOnly`]: replace a previous run or an empty directory,
@@ -249,8 +250,9 @@ pub fn write_run(
         &opts.thresholds,
     )?;
     names.push("summary.json");
+    #[cfg(feature = "figures")]
     if opts.figures {
-        plot::write_timecourse(&tmp, "timecourse", scenario, results)?;
+        figures::write_timecourse(&tmp, "timecourse", scenario, results)?;
         names.push("timecourse.png");
         names.push("timecourse.svg");
     }

@@ -3,14 +3,12 @@
 //!
 //! * [`std::fmt::Display`] — one line for plain terminals and logs:
 //!   `scenario.toml:12:8: arm[2].intervention[1].dose: a dose must be more than 0 mg; expected a dose such as "400 mg" (allowed: more than 0 mg, at most 10 g)`
-//! * [`miette::Diagnostic`] — the same line, then the source snippet with the
-//!   offending value underlined and labelled.
+//! * `miette::Diagnostic` (feature `diagnostics`) — the same line, then the source
+//!   snippet with the offending value underlined and labelled.
 
 use std::fmt;
 use std::ops::{Deref, Range};
 use std::sync::Arc;
-
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
 /// What kind of mistake a [`ScenarioError`] reports (stable, for tests and scripts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -77,13 +75,22 @@ pub struct ErrorDetails {
     pub allowed: Option<String>,
     /// Byte range of the offending text in the file.
     pub span: Range<usize>,
-    src: Arc<NamedSource<String>>,
+    src: Arc<Source>,
+}
+
+/// The file an error is in: its name and text.
+#[derive(Debug)]
+struct Source {
+    /// The file's name, shown above the snippet.
+    #[cfg_attr(not(feature = "diagnostics"), allow(dead_code))]
+    name: String,
+    text: String,
 }
 
 impl ErrorDetails {
     /// The text of the file the error is in (empty for [`ErrorKind::Io`]).
     pub fn source_text(&self) -> &str {
-        self.src.inner()
+        &self.src.text
     }
 }
 
@@ -138,7 +145,10 @@ impl ScenarioError {
             expected: expected.into(),
             allowed,
             span: start..end,
-            src: Arc::new(NamedSource::new(path, text.to_string())),
+            src: Arc::new(Source {
+                name: path.to_string(),
+                text: text.to_string(),
+            }),
         }))
     }
 
@@ -154,17 +164,11 @@ impl ScenarioError {
             expected: String::new(),
             allowed: None,
             span: 0..0,
-            src: Arc::new(NamedSource::new(path, String::new())),
+            src: Arc::new(Source {
+                name: path.to_string(),
+                text: String::new(),
+            }),
         }))
-    }
-
-    /// The label under the snippet: the expectation, or the message.
-    fn label(&self) -> String {
-        if self.expected.is_empty() {
-            self.message.clone()
-        } else {
-            format!("expected {}", self.expected)
-        }
     }
 }
 
@@ -197,36 +201,78 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-impl Diagnostic for ScenarioError {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let code = serde_json::to_value(self.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        Some(Box::new(format!("scenario::{code}")))
+#[cfg(feature = "diagnostics")]
+mod diagnostic {
+    //! The rendering with a source snippet.
+
+    use std::fmt;
+
+    use miette::{
+        Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+        SpanContents,
+    };
+
+    use super::{ScenarioError, Source};
+
+    impl SourceCode for Source {
+        fn read_span<'a>(
+            &'a self,
+            span: &SourceSpan,
+            before: usize,
+            after: usize,
+        ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+            let inner = self.text.read_span(span, before, after)?;
+            Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                *inner.span(),
+                inner.line(),
+                inner.column(),
+                inner.line_count(),
+            )))
+        }
     }
 
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(
-            "the scenario format is described in docs/scenarios.md",
-        ))
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        if self.line == 0 {
-            None
+    /// The label under the snippet: the expectation, or the message.
+    fn label(e: &ScenarioError) -> String {
+        if e.expected.is_empty() {
+            e.message.clone()
         } else {
-            Some(&*self.src)
+            format!("expected {}", e.expected)
         }
     }
 
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.line == 0 {
-            return None;
+    impl Diagnostic for ScenarioError {
+        fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            let code = serde_json::to_value(self.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            Some(Box::new(format!("scenario::{code}")))
         }
-        let len = self.span.end - self.span.start;
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some(self.label()), (self.span.start, len)),
-        )))
+
+        fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            Some(Box::new(
+                "the scenario format is described in docs/scenarios.md",
+            ))
+        }
+
+        fn source_code(&self) -> Option<&dyn SourceCode> {
+            if self.line == 0 {
+                None
+            } else {
+                Some(&*self.src)
+            }
+        }
+
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            if self.line == 0 {
+                return None;
+            }
+            let len = self.span.end - self.span.start;
+            Some(Box::new(std::iter::once(
+                LabeledSpan::new_primary_with_span(Some(label(self)), (self.span.start, len)),
+            )))
+        }
     }
 }

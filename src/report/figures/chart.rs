@@ -1,6 +1,7 @@
-//! Horizontal bar and box charts of endpoints per arm (PNG and SVG), in the style of
-//! [`crate::report::plot`]: embedded DejaVu Sans, white background, Okabe–Ito
-//! colours. Rows are arms (best at the top); each panel is one endpoint.
+//! Horizontal bar and box charts of endpoints per arm, in the style of the time
+//! course: white background, Okabe–Ito colours. Rows are arms (best at the top); each
+//! panel is one endpoint. The charts of a comparison ([`endpoints_chart`]) and of a
+//! cohort ([`cohort_chart`]) are built here from the analysis results.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::report::plot::{write_figure, DrawResult, Drawable, FAMILY};
+use super::{nice_step, tick_label, write_figure, DrawResult, Drawable, FAMILY};
+use crate::analysis::cohort::CohortSummary;
+use crate::analysis::compare::{ArmRow, Comparison};
+use crate::report::compare_tables::window_label;
 use crate::report::OutputError;
 
 /// Colour of treated arms (Okabe–Ito blue).
@@ -111,27 +115,6 @@ impl Chart {
     }
 }
 
-fn nice_step(raw: f64) -> f64 {
-    if raw <= 0.0 || !raw.is_finite() {
-        return 1.0;
-    }
-    let e = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * e)
-        .find(|&s| s >= raw * (1.0 - 1e-9))
-        .unwrap_or(10.0 * e)
-}
-
-fn label(v: f64, dec: usize) -> String {
-    let s = format!("{v:.dec$}");
-    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let (w, _) = root.dim_in_pixel();
@@ -193,7 +176,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
                 if hi > 0.0 { hi + pad } else { hi },
             )
         });
-        let step = nice_step((hi - lo) / 5.0);
+        let step = nice_step((hi - lo) / 5.0, &[1.0, 2.0, 2.5, 5.0, 10.0]);
         let px = |v: f64| x0 + (((v - lo) / (hi - lo)) * panel_w as f64).round() as i32;
         let dec = if step >= 1.0 {
             0
@@ -210,7 +193,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
                 axis,
             ))?;
             let style = black(16.0).pos(Pos::new(HPos::Center, VPos::Top));
-            root.draw(&Text::new(label(v, dec), (xp, bottom + 10), style))?;
+            root.draw(&Text::new(tick_label(v, dec), (xp, bottom + 10), style))?;
             v += step;
         }
         root.draw(&PathElement::new(vec![(x0, bottom), (x1, bottom)], axis))?;
@@ -321,7 +304,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
                     (c(p5), c(p95))
                 }
             };
-            let text = label(value, p.decimals);
+            let text = tick_label(value, p.decimals);
             let (tw, th) = root.estimate_text_size(&text, &black(16.0))?;
             let (tw, th) = (tw as i32, th as i32);
             // Right of the mark for values ≥ 0, left of it for negative ones.
@@ -355,4 +338,99 @@ impl Drawable for Chart {
 /// Draw `chart` as `<dir>/<stem>.png` and `<dir>/<stem>.svg` (each atomically).
 pub fn write_chart(dir: &Path, stem: &str, chart: &Chart) -> Result<[PathBuf; 2], OutputError> {
     write_figure(dir, stem, chart)
+}
+
+/// The endpoint bar chart of a single-patient comparison.
+pub fn endpoints_chart(c: &Comparison) -> Chart {
+    let w = window_label(c.auc_window_h);
+    let rows: Vec<&ArmRow> = c.ranked().collect();
+    Chart {
+        title: format!("{} — endpoints per arm", c.scenario),
+        subtitle: format!(
+            "Patient {}; sorted by pain AUC over {w} (lowest first); dashed line: {}",
+            c.parameter_set,
+            c.reference_arm().name
+        ),
+        reference: rows.iter().position(|a| a.name == c.reference_arm().name),
+        rows: rows.iter().map(|a| a.name.clone()).collect(),
+        panels: vec![
+            Panel {
+                title: format!("Pain AUC {w} (NRS·h)"),
+                marks: rows.iter().map(|a| Mark::Bar(a.pain_auc_nrs_h)).collect(),
+                decimals: 0,
+                range: None,
+            },
+            Panel {
+                title: "Time in spasm (h)".into(),
+                marks: rows
+                    .iter()
+                    .map(|a| Mark::Bar(a.endpoints.spasm_min / 60.0))
+                    .collect(),
+                decimals: 1,
+                range: None,
+            },
+        ],
+    }
+}
+
+/// The cohort chart: pain AUC box plots and the fraction with the loop broken.
+pub fn cohort_chart(scenario: &str, k: &CohortSummary) -> Chart {
+    let w = window_label(k.auc_window_h);
+    let rows: Vec<_> = k.ranking.iter().map(|&i| &k.arms[i]).collect();
+    let or_inf = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
+    Chart {
+        title: format!("{scenario} — virtual cohort of {} patients", k.patients),
+        subtitle: format!(
+            "Seed {}; sorted by mean pain AUC; boxes: quartiles, line and label: median, whiskers: 5–95 %; \
+             Δ: paired mean with 95 % CI; dashed: {}",
+            k.seed, k.reference
+        ),
+        reference: rows.iter().position(|a| a.name == k.reference),
+        rows: rows.iter().map(|a| a.name.clone()).collect(),
+        panels: vec![
+            Panel {
+                title: format!("Pain AUC {w} (NRS·h)"),
+                marks: rows
+                    .iter()
+                    .map(|a| Mark::Box {
+                        p5: a.pain_auc_p5_p95[0],
+                        q1: or_inf(a.pain_auc_nrs_h.q1),
+                        median: or_inf(a.pain_auc_nrs_h.median),
+                        q3: or_inf(a.pain_auc_nrs_h.q3),
+                        p95: a.pain_auc_p5_p95[1],
+                    })
+                    .collect(),
+                decimals: 0,
+                range: None,
+            },
+            Panel {
+                title: format!("Δ pain AUC vs {} (NRS·h)", k.reference),
+                marks: rows
+                    .iter()
+                    .map(|a| {
+                        let d = &a.diff_pain_auc_nrs_h;
+                        Mark::Interval {
+                            value: d.mean,
+                            lo: d.lo.unwrap_or(f64::NAN),
+                            hi: d.hi.unwrap_or(f64::NAN),
+                        }
+                    })
+                    .collect(),
+                decimals: 0,
+                range: None,
+            },
+            Panel {
+                title: format!(
+                    "Loop broken by {} h (% of patients)",
+                    crate::report::fmt_num(k.broken_from_h)
+                ),
+                marks: rows
+                    .iter()
+                    .map(|a| Mark::Bar(100.0 * a.fraction_broken))
+                    .collect(),
+                decimals: 0,
+                range: Some((0.0, 115.0)),
+            },
+        ],
+    }
 }

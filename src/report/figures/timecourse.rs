@@ -1,7 +1,5 @@
-//! Figures: a multi-panel time course (PNG and SVG) with the arms overlaid and the
-//! intervention windows shaded. Text is drawn with the embedded DejaVu Sans font
-//! (registered once); no system fonts are used. SVG text names
-//! "DejaVu Sans" first, with metric-compatible fallbacks.
+//! The time course of a run: panels of states over time with the arms overlaid and
+//! the intervention windows shaded.
 //!
 //! Panels, top to bottom (drug panels only when a drug is present in some arm):
 //! contraction (%MVC), blood flow (× rest), interstitial K⁺ (mM), pain (NRS),
@@ -9,34 +7,22 @@
 //! muscle relaxants (ng/mL; cyclobenzaprine solid, tizanidine dashed).
 
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{register_font, FontStyle};
+use plotters::style::FontStyle;
 
-use super::{atomic, derived, time_unit_seconds, OutputError};
+use super::{
+    decimals_for, nice_step, tick_label, write_figure, DrawResult, Drawable, FAMILY, STEPS_125,
+};
 use crate::model::idx;
+use crate::report::{derived, time_unit_seconds, OutputError};
 use crate::scenario::{ArmResult, Scenario};
 
 /// Figure size, px.
 pub const SIZE: (u32, u32) = (1600, 1800);
-
-pub(crate) const FAMILY: &str = "sans-serif";
-const SVG_FAMILY: &str = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
-
-/// Register the embedded DejaVu Sans (regular and bold) as "sans-serif" for
-/// plotters. Idempotent; called by every drawing function.
-pub fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let ok = register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular()).is_ok()
-            && register_font(FAMILY, FontStyle::Bold, dejavu::sans::bold()).is_ok();
-        debug_assert!(ok, "embedded DejaVu fonts must parse");
-    });
-}
 
 /// Okabe–Ito colours (colour-blind safe); black first for the reference arm.
 const ARM_COLOURS: [RGBColor; 7] = [
@@ -332,38 +318,7 @@ fn time_step(unit: &str, span: f64) -> f64 {
     if let Some(&s) = candidates.iter().find(|&&s| span / s <= 12.0) {
         return s;
     }
-    nice_step(span / 8.0)
-}
-
-/// 1–2–5 step at least `raw`.
-fn nice_step(raw: f64) -> f64 {
-    if raw <= 0.0 || !raw.is_finite() {
-        return 1.0;
-    }
-    let e = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * e)
-        .find(|&s| s >= raw * (1.0 - 1e-9))
-        .unwrap_or(10.0 * e)
-}
-
-/// A tick label with `dec` decimals.
-fn tick_label(v: f64, dec: usize) -> String {
-    let s = format!("{v:.dec$}");
-    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
-fn decimals_for(step: f64) -> usize {
-    if step >= 1.0 {
-        0
-    } else {
-        (-step.log10().floor()).clamp(0.0, 6.0) as usize
-    }
+    nice_step(span / 8.0, &STEPS_125)
 }
 
 fn y_range(p: &Panel) -> (f64, f64) {
@@ -398,8 +353,6 @@ fn y_range(p: &Panel) -> (f64, f64) {
     };
     (lo2, hi + pad)
 }
-
-pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// Draw the whole figure on `root` (size [`SIZE`]).
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> DrawResult<DB> {
@@ -573,7 +526,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
             vec![(px.start, py.start), (px.start, py.end)],
             axis,
         ))?;
-        let ystep = nice_step((yhi - ylo) / 6.0);
+        let ystep = nice_step((yhi - ylo) / 6.0, &STEPS_125);
         let ydec = decimals_for(ystep);
         let mut v = (ylo / ystep).ceil() * ystep;
         while v <= yhi + 1e-9 * ystep {
@@ -658,50 +611,6 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
     Ok(())
 }
 
-/// A figure that can draw itself on any plotters backend.
-pub trait Drawable {
-    /// Size in pixels.
-    fn size(&self) -> (u32, u32);
-    /// Draw on `root` (already the full size).
-    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
-}
-
-/// Draw `fig` as `<dir>/<stem>.png` and `<dir>/<stem>.svg` with the embedded font
-/// (each written atomically); returns the two paths.
-pub fn write_figure<F: Drawable>(
-    dir: &Path,
-    stem: &str,
-    fig: &F,
-) -> Result<[PathBuf; 2], OutputError> {
-    register_fonts();
-    let png = dir.join(format!("{stem}.png"));
-    let svg = dir.join(format!("{stem}.svg"));
-    atomic::write_via_temp(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, fig.size()).into_drawing_area();
-        fig.draw_on(&root).map_err(plot_err(&png))?;
-        root.present().map_err(plot_err(&png))
-    })?;
-    let mut s = String::new();
-    {
-        let root = SVGBackend::with_string(&mut s, fig.size()).into_drawing_area();
-        fig.draw_on(&root).map_err(plot_err(&svg))?;
-        root.present().map_err(plot_err(&svg))?;
-    }
-    let s = s.replace(
-        &format!("font-family=\"{FAMILY}\""),
-        &format!("font-family=\"{SVG_FAMILY}\""),
-    );
-    atomic::write_bytes(&svg, s.as_bytes())?;
-    Ok([png, svg])
-}
-
-fn plot_err<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
-    move |e| OutputError::Plot {
-        path: path.to_path_buf(),
-        message: format!("{e:?}"),
-    }
-}
-
 impl Drawable for Figure {
     fn size(&self) -> (u32, u32) {
         SIZE
@@ -751,16 +660,9 @@ mod tests {
     }
 
     #[test]
-    fn ticks_and_labels() {
+    fn time_ticks() {
         assert_eq!(time_step("h", 72.0), 6.0);
         assert_eq!(time_step("h", 24.0), 2.0);
         assert_eq!(time_step("min", 120.0), 10.0);
-        assert_eq!(nice_step(0.3), 0.5);
-        assert_eq!(nice_step(3.0), 5.0);
-        assert_eq!(tick_label(-0.0, 1), "0.0");
-        assert_eq!(tick_label(2.5, 1), "2.5");
-        assert_eq!(decimals_for(0.5), 1);
-        assert_eq!(decimals_for(0.05), 2);
-        assert_eq!(decimals_for(2.0), 0);
     }
 }

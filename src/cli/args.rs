@@ -1,0 +1,180 @@
+//! The command line's syntax (clap): commands, options, help texts. Meaning is given
+//! by the command modules; nothing here runs anything.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The parsed command line.
+#[derive(Parser)]
+#[command(
+    name = "spasm",
+    version,
+    about = "Simulate the spasm–ischemia cycle of back muscles and what interventions do to it",
+    long_about = None,
+    after_help = "Examples:\n  spasm run                              # the embedded default: acute spasm, untreated vs treated\n  spasm run examples/hot_pack.toml -o out/heat\n  spasm validate                         # every validation target, measured vs expected\n  spasm params acute_injury              # a parameter set with units and sources\n  spasm compare --cohort 200 --seed 1     # the intervention benchmark on 200 virtual patients"
+)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run a scenario file (or the embedded default) and write trajectories, endpoints, figures and a manifest.
+    #[command(
+        after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json"
+    )]
+    Run(RunArgs),
+    /// Run every validation target of docs/model.md §6 and print measured vs expected; exits 1 if any fails.
+    #[command(
+        after_help = "Examples:\n  spasm validate\n  spasm validate --json > validation.json\n  spasm validate --target 8 --target 12   # only these targets"
+    )]
+    Validate(ValidateArgs),
+    /// Compare interventions: run every arm on the patient (and optionally on a virtual cohort) and rank them.
+    #[command(
+        long_about = "Compare interventions: run every arm of a scenario on its patient and write a ranked endpoint table (comparison.md, comparison.csv), a bar chart of the main endpoints (endpoints.png/.svg), overlaid time courses (timecourse.png/.svg) and a short summary naming which arms broke the spasm–ischemia cycle and when (summary.txt, also printed). Arms are ranked by pain AUC over days 0–7; differences are against the arm named \"no treatment\" (or --reference; without either, the first arm).\n\nWith --cohort N, N virtual patients are drawn from the distributions in models/cohort.toml (seed --seed, or one from the clock, always recorded in manifest.json), every arm is run on the same patients in parallel, and cohort.md/cohort.csv/cohort.png report per-arm medians and quartiles, the paired difference to the reference with a 95 % interval, and the fraction of patients in whom the loop was broken. Results do not depend on the number of threads (RAYON_NUM_THREADS).",
+        after_help = "Examples:\n  spasm compare                                   # the embedded standard benchmark (examples/benchmark.toml)\n  spasm compare examples/benchmark.toml -o out/bench\n  spasm compare examples/benchmark.toml --cohort 1000 --seed 1\n  spasm compare examples/bed_rest.toml --reference \"bed rest\""
+    )]
+    Compare(CompareArgs),
+    /// Find where the loop sustains itself: steady contraction and pain from rest and
+    /// after a brief strong effort, over injury levels; the range where they differ is bistable.
+    #[command(
+        after_help = "Examples:\n  spasm bistability                        # healthy muscle, injury 0 to 1\n  spasm bistability --set pain_adaptation -o out/adaptation"
+    )]
+    Bistability(BistabilityArgs),
+    /// Export the model (and optionally one arm of a scenario) to an exchange format.
+    #[command(subcommand)]
+    Export(ExportFormat),
+    /// List the embedded parameter sets, or show one with values, units, ranges and sources.
+    #[command(
+        after_help = "Examples:\n  spasm params\n  spasm params healthy\n  spasm params acute_injury --json"
+    )]
+    Params(ParamsArgs),
+}
+
+/// Arguments of `spasm run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); omit for the embedded default.
+    pub scenario: Option<PathBuf>,
+    /// Output directory (default: out/<scenario file stem>, or out/default).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the endpoint summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `spasm validate`.
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// Print the table as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Run only this target (repeatable; default: all).
+    #[arg(long = "target", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub targets: Vec<u8>,
+}
+
+/// Arguments of `spasm compare`.
+#[derive(Args)]
+pub struct CompareArgs {
+    /// Scenario file (TOML) with several arms; omit for the embedded standard benchmark.
+    pub scenario: Option<PathBuf>,
+    /// Output directory (default: out/<scenario file stem>-compare).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Also run a virtual cohort of this many patients (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub cohort: Option<u64>,
+    /// Seed of the cohort draws (default: from the clock; always recorded in manifest.json).
+    #[arg(long, value_name = "S", requires = "cohort")]
+    pub seed: Option<u64>,
+    /// Reference arm for differences (default: "no treatment", else the first arm).
+    #[arg(long, value_name = "ARM")]
+    pub reference: Option<String>,
+    /// Cohort: the loop counts as broken when there is no spasm from this time to the end of the run.
+    #[arg(long, value_name = "TIME", default_value = "25 h", requires = "cohort")]
+    pub broken_from: String,
+    /// Print nothing but errors (and no progress bar).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the comparison (and cohort statistics) as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `spasm bistability`.
+#[derive(Args)]
+pub struct BistabilityArgs {
+    /// Parameter set (default: healthy).
+    #[arg(long, default_value = "healthy")]
+    pub set: String,
+    /// Injury levels to probe, from 0 to 1 (at least 2).
+    #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u32).range(2..=201))]
+    pub steps: u32,
+    /// Output directory (default: out/bistability-<set>).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `spasm params`.
+#[derive(Args)]
+pub struct ParamsArgs {
+    /// Set name.
+    pub set: Option<String>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The formats of `spasm export`.
+#[derive(Subcommand)]
+pub enum ExportFormat {
+    /// SBML Level 3 Version 2: states as rate rules, algebraic quantities as assignment
+    /// rules, every parameter with value, unit and source; a scenario's doses and
+    /// sessions become time-triggered events.
+    #[command(
+        after_help = "Examples:\n  spasm export sbml --set healthy -o healthy.xml\n  spasm export sbml examples/ibuprofen.toml --arm ibuprofen -o ibuprofen.xml"
+    )]
+    Sbml(SbmlArgs),
+    /// The model's right-hand side as a Python module (standard library only), generated
+    /// from the equations in src/model/: the SciPy peer harness runs it.
+    #[command(
+        after_help = "Examples:\n  spasm export python -o spasm_rhs.py\n  python3 -c 'import spasm_rhs; print(spasm_rhs.STATES)'"
+    )]
+    Python(OutArg),
+    /// The equation table of docs/model.md (Markdown), generated from src/model/.
+    #[command(after_help = "Examples:\n  spasm export equations -o equations.md")]
+    Equations(OutArg),
+}
+
+/// Arguments of `spasm export sbml`.
+#[derive(Args)]
+pub struct SbmlArgs {
+    /// Scenario whose patient, settled state and schedule to export.
+    pub scenario: Option<PathBuf>,
+    /// Parameter set to export when no scenario is given (default: healthy).
+    #[arg(long, conflicts_with = "scenario")]
+    pub set: Option<String>,
+    /// Arm of the scenario to export (default: the first).
+    #[arg(long, requires = "scenario")]
+    pub arm: Option<String>,
+    /// Output file (default: standard output).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+}
+
+/// An output file.
+#[derive(Args)]
+pub struct OutArg {
+    /// Output file (default: standard output).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+}

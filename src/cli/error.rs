@@ -1,0 +1,105 @@
+//! The one error type of the command line. Every command returns it; `main` turns it
+//! into a report once. Each library error keeps its type here (its `Display` already
+//! carries its causes on one line, the crate's convention); a scenario error keeps its
+//! source snippet.
+
+use std::path::PathBuf;
+
+use spasm::analysis::bistability::ProbeError;
+use spasm::analysis::compare::CompareError;
+use spasm::analysis::validate::ValidateError;
+use spasm::model::params::ParamError;
+use spasm::report::exchange::ExportError;
+use spasm::report::OutputError;
+use spasm::scenario::{RunError, ScenarioError};
+use spasm::solver::SolverError;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A scenario file is wrong.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A parameter set is unknown or wrong.
+    #[error(transparent)]
+    Params(#[from] ParamError),
+    /// A scenario could not be integrated.
+    #[error("scenario '{scenario}' could not be integrated: {source}")]
+    Run {
+        /// The scenario's name.
+        scenario: String,
+        /// Why.
+        source: Box<RunError>,
+    },
+    /// A run of the model failed numerically.
+    #[error(transparent)]
+    Solver(#[from] SolverError),
+    /// A comparison (or a cohort) could not run.
+    #[error(transparent)]
+    Compare(#[from] CompareError),
+    /// A validation target could not run.
+    #[error("target {target} could not run: {source}")]
+    Validate {
+        /// The target's number.
+        target: u8,
+        /// Why.
+        source: ValidateError,
+    },
+    /// A bistability probe failed.
+    #[error(transparent)]
+    Probe(#[from] ProbeError),
+    /// Writing outputs failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Exporting the model failed.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// `--arm` names no arm of the scenario.
+    #[error("no arm '{name}' in {} (arms: {})", path.display(), arms.join(", "))]
+    NoSuchArm {
+        /// The scenario file.
+        path: PathBuf,
+        /// The name given.
+        name: String,
+        /// The arms it has.
+        arms: Vec<String>,
+    },
+    /// A command-line option's value is wrong.
+    #[error("{option} '{given}': {reason}; expected {expected}")]
+    Option {
+        /// The option (`--broken-from`).
+        option: &'static str,
+        /// The value given.
+        given: String,
+        /// What is wrong.
+        reason: String,
+        /// What is expected.
+        expected: &'static str,
+    },
+}
+
+impl CliError {
+    /// The option error of `option` with value `given` for a unit error.
+    pub fn option(
+        option: &'static str,
+        given: &str,
+        reason: impl std::fmt::Display,
+        expected: &'static str,
+    ) -> CliError {
+        CliError::Option {
+            option,
+            given: given.to_string(),
+            reason: reason.to_string(),
+            expected,
+        }
+    }
+
+    /// The report to print: a scenario error with its snippet, anything else as its
+    /// one-line message.
+    pub fn into_report(self) -> miette::Report {
+        match self {
+            CliError::Scenario(e) => miette::Report::new(e),
+            other => miette::miette!("{other}"),
+        }
+    }
+}

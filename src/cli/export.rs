@@ -1,0 +1,54 @@
+//! `spasm export`: the model (with a scenario's patient and schedule) as SBML, and the
+//! generated Python right-hand side and equation table.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use spasm::report::exchange::to_sbml;
+use spasm::scenario::Scenario;
+use spasm::simulation::Patient;
+use spasm::units::DAY;
+
+use super::args::SbmlArgs;
+use super::CliError;
+
+/// The parameter set exported without a scenario.
+const DEFAULT_SET: &str = "healthy";
+
+/// Run `spasm export sbml`.
+pub fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
+    let xml = match args.scenario {
+        Some(path) => {
+            let sc = Scenario::load(&path)?;
+            let chosen =
+                match &args.arm {
+                    Some(name) => sc.arms.iter().find(|a| &a.name == name).ok_or_else(|| {
+                        CliError::NoSuchArm {
+                            path: path.clone(),
+                            name: name.clone(),
+                            arms: sc.arms.iter().map(|a| a.name.clone()).collect(),
+                        }
+                    })?,
+                    None => &sc.arms[0],
+                };
+            let patient = chosen.patient(&sc.patient)?;
+            let y0 = patient.settle(sc.settle, &sc.solver)?;
+            to_sbml(&patient, &y0, Some(&chosen.schedule), sc.duration)?
+        }
+        None => {
+            let patient = Patient::embedded(args.set.as_deref().unwrap_or(DEFAULT_SET))?;
+            let y0 = patient.rested()?;
+            to_sbml(&patient, &y0, None, DAY)?
+        }
+    };
+    text(&xml, args.out)
+}
+
+/// Write `text` to `out` atomically, or to standard output.
+pub fn text(text: &str, out: Option<PathBuf>) -> Result<ExitCode, CliError> {
+    match out {
+        Some(path) => spasm::report::atomic::write_bytes(&path, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,58 @@
+//! `spasm run`: run a scenario, write its directory and print the endpoints.
+
+use std::process::ExitCode;
+
+use spasm::report::{write_run, WriteOptions};
+use spasm::scenario::Scenario;
+
+use super::args::RunArgs;
+use super::{output_dir, CliError};
+
+/// Run `spasm run`.
+pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
+    let sc = match &args.scenario {
+        Some(path) => Scenario::load(path)?,
+        None => Scenario::embedded_default(),
+    };
+    let dir = output_dir(args.out, args.scenario.as_deref(), "default", "");
+    let results = sc.run().map_err(|source| CliError::Run {
+        scenario: sc.name.clone(),
+        source: Box::new(source),
+    })?;
+    let files = write_run(&dir, &sc, &results, &WriteOptions::default())?;
+    if args.json {
+        let v: Vec<_> = files
+            .endpoints
+            .iter()
+            .map(|(arm, e)| serde_json::json!({ "arm": arm, "endpoints": e }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("endpoints serialise")
+        );
+    } else if !args.quiet {
+        let hours = |x: Option<f64>| x.map_or("not reached".to_string(), |h| format!("{h:.1} h"));
+        println!("{} — {}", sc.name, sc.description);
+        println!(
+            "{:<32} {:>9} {:>15} {:>12} {:>12} {:>9}",
+            "arm", "peak pain", "pain AUC", "relief", "recovery", "in spasm"
+        );
+        for (arm, e) in &files.endpoints {
+            println!(
+                "{:<32} {:>9.1} {:>9.0} NRS·h {:>12} {:>12} {:>7.1} h",
+                arm,
+                e.peak_pain_nrs,
+                e.pain_auc_nrs_h,
+                hours(e.time_to_relief_h),
+                hours(e.time_to_recovery_h),
+                e.spasm_min / 60.0
+            );
+        }
+        println!(
+            "wrote {} files to {}",
+            files.files.len(),
+            files.dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,61 @@
+//! `spasm validate`: every validation target, measured against its expected range.
+
+use std::process::ExitCode;
+
+use spasm::analysis::validate::TARGETS;
+
+use super::args::ValidateArgs;
+use super::{progress, CliError};
+
+/// Run `spasm validate`; exit code 1 when a check fails.
+pub fn validate(args: ValidateArgs) -> Result<ExitCode, CliError> {
+    let chosen: Vec<_> = TARGETS
+        .iter()
+        .filter(|(n, _)| args.targets.is_empty() || args.targets.contains(n))
+        .collect();
+    let bar = progress::bar(
+        chosen.len() as u64,
+        "validating {bar:30} target {msg} ({pos}/{len})",
+        false,
+    );
+    let mut rows = Vec::new();
+    for (n, target) in chosen {
+        bar.set_message(n.to_string());
+        rows.extend(target().map_err(|source| CliError::Validate { target: *n, source })?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let failed = rows.iter().filter(|c| !c.pass).count();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).expect("checks serialise")
+        );
+    } else {
+        let w = rows
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(10);
+        println!(
+            "{:>6}  {:<w$}  {:>18}  {:>18}  result",
+            "target", "check", "expected", "measured"
+        );
+        for c in &rows {
+            println!(
+                "{:>6}  {:<w$}  {:>18}  {:>18}  {}",
+                c.target,
+                c.name,
+                c.expected,
+                c.measured,
+                if c.pass { "pass" } else { "FAIL" }
+            );
+        }
+        println!("{} passed, {} failed", rows.len() - failed, failed);
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

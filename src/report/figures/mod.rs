@@ -1,0 +1,136 @@
+//! Figures (PNG and SVG, feature `figures`): a time course of a run, bar and box charts
+//! of a comparison, the two branches of a bistability scan. Text is drawn with the
+//! embedded DejaVu Sans font (registered once); no system fonts are used. SVG text
+//! names "DejaVu Sans" first, with metric-compatible fallbacks. Every figure is a
+//! [`Drawable`] written by [`write_figure`].
+
+pub mod bistability;
+pub mod chart;
+pub mod timecourse;
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+
+use super::{atomic, OutputError};
+
+pub use bistability::write_bistability_figure;
+pub use chart::{cohort_chart, endpoints_chart, write_chart, Chart, Mark, Panel};
+pub use timecourse::write_timecourse;
+
+/// Steps of round tick values: 1, 2, 5 times a power of ten.
+pub(crate) const STEPS_125: [f64; 4] = [1.0, 2.0, 5.0, 10.0];
+
+pub(crate) const FAMILY: &str = "sans-serif";
+const SVG_FAMILY: &str = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
+
+/// Register the embedded DejaVu Sans (regular and bold) as "sans-serif" for
+/// plotters. Idempotent; called by every drawing function.
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let ok = register_font(FAMILY, FontStyle::Normal, dejavu::sans::regular()).is_ok()
+            && register_font(FAMILY, FontStyle::Bold, dejavu::sans::bold()).is_ok();
+        debug_assert!(ok, "embedded DejaVu fonts must parse");
+    });
+}
+
+/// The result of drawing on a plotters backend.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A figure that can draw itself on any plotters backend.
+pub trait Drawable {
+    /// Size in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draw on `root` (already the full size).
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// Draw `fig` as `<dir>/<stem>.png` and `<dir>/<stem>.svg` with the embedded font
+/// (each written atomically); returns the two paths.
+pub fn write_figure<F: Drawable>(
+    dir: &Path,
+    stem: &str,
+    fig: &F,
+) -> Result<[PathBuf; 2], OutputError> {
+    register_fonts();
+    let png = dir.join(format!("{stem}.png"));
+    let svg = dir.join(format!("{stem}.svg"));
+    atomic::write_via_temp(&png, |tmp| {
+        let root = BitMapBackend::new(tmp, fig.size()).into_drawing_area();
+        fig.draw_on(&root).map_err(plot_err(&png))?;
+        root.present().map_err(plot_err(&png))
+    })?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, fig.size()).into_drawing_area();
+        fig.draw_on(&root).map_err(plot_err(&svg))?;
+        root.present().map_err(plot_err(&svg))?;
+    }
+    let s = s.replace(
+        &format!("font-family=\"{FAMILY}\""),
+        &format!("font-family=\"{SVG_FAMILY}\""),
+    );
+    atomic::write_bytes(&svg, s.as_bytes())?;
+    Ok([png, svg])
+}
+
+fn plot_err<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
+    move |e| OutputError::Plot {
+        path: path.to_path_buf(),
+        message: format!("{e:?}"),
+    }
+}
+
+/// The smallest step of the form m·10ᵏ (m one of `mantissas`, within [1, 10]) that is
+/// at least `raw`: ticks at round numbers.
+pub(crate) fn nice_step(raw: f64, mantissas: &[f64]) -> f64 {
+    if raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let e = 10f64.powf(raw.log10().floor());
+    mantissas
+        .iter()
+        .map(|m| m * e)
+        .find(|&s| s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * e)
+}
+
+/// A tick label with `dec` decimals.
+pub(crate) fn tick_label(v: f64, dec: usize) -> String {
+    let s = format!("{v:.dec$}");
+    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// Decimals that show a tick step of `step`.
+pub(crate) fn decimals_for(step: f64) -> usize {
+    if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()).clamp(0.0, 6.0) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_and_labels() {
+        assert_eq!(nice_step(0.3, &STEPS_125), 0.5);
+        assert_eq!(nice_step(3.0, &STEPS_125), 5.0);
+        assert_eq!(nice_step(2.2, &[1.0, 2.0, 2.5, 5.0, 10.0]), 2.5);
+        assert_eq!(tick_label(-0.0, 1), "0.0");
+        assert_eq!(tick_label(2.5, 1), "2.5");
+        assert_eq!(decimals_for(0.5), 1);
+        assert_eq!(decimals_for(0.05), 2);
+        assert_eq!(decimals_for(2.0), 0);
+    }
+}
