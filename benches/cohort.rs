@@ -30,7 +30,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let run = cohort::run_cohort(black_box(&sc), &spec, &opts, &|| {}).expect("runs");
             cohort::summarise(&run)
-        })
+        });
     });
     g.finish();
 }

@@ -25,7 +25,7 @@ fn benches(c: &mut Criterion) {
                 black_box(&patient)
                     .run(&y, &s, t_end, &samples, &cfg)
                     .expect("runs")
-            })
+            });
         },
     );
     c.bench_function("14-day acute_injury, effort only", |b| {
@@ -34,13 +34,13 @@ fn benches(c: &mut Criterion) {
             black_box(&patient)
                 .run(&y, &e, t_end, &samples, &cfg)
                 .expect("runs")
-        })
+        });
     });
     c.bench_function("one RHS evaluation", |b| {
-        b.iter(|| patient.model().rhs(0.0, black_box(&y)))
+        b.iter(|| patient.model().rhs(0.0, black_box(&y)));
     });
     c.bench_function("one exact Jacobian (dual numbers)", |b| {
-        b.iter(|| patient.model().jacobian(0.0, black_box(&y)))
+        b.iter(|| patient.model().jacobian(0.0, black_box(&y)));
     });
 }
 

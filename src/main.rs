@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     // inside println!, as Unix command-line tools do.
     #[cfg(unix)]
     // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    // The only unsafe code of the crate.
+    #[allow(unsafe_code)]
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }

@@ -105,7 +105,7 @@ fn bad_scenario_fails_with_file_line_and_key_and_leaves_nothing() {
     );
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(Result::ok)
         .map(|e| e.file_name())
         .collect();
     assert_eq!(

@@ -27,17 +27,14 @@ fn scenario(set: &str, arms: Vec<Arm>, duration: f64, every: f64, unit: &str) ->
 }
 
 fn out_dir(name: &str) -> (Option<tempfile::TempDir>, PathBuf) {
-    match std::env::var("SPASM_FIG_EXTRA_DIR") {
-        Ok(d) => {
-            let p = PathBuf::from(d).join(name);
-            std::fs::create_dir_all(&p).unwrap();
-            (None, p)
-        }
-        Err(_) => {
-            let t = tempfile::tempdir().unwrap();
-            let p = t.path().to_path_buf();
-            (Some(t), p)
-        }
+    if let Ok(d) = std::env::var("SPASM_FIG_EXTRA_DIR") {
+        let p = PathBuf::from(d).join(name);
+        std::fs::create_dir_all(&p).unwrap();
+        (None, p)
+    } else {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().to_path_buf();
+        (Some(t), p)
     }
 }
 
@@ -81,7 +78,7 @@ fn many_arms_wrap_the_legend_and_cycle_colours() {
                 format!("massage session {k} of a long-named protocol"),
                 Schedule::default()
                     .window(0.0, 120.0, Effect::Voluntary(0.5))
-                    .window(3600.0 * (1.0 + k as f64), 1200.0, Effect::Massage),
+                    .window(3600.0 * (1.0 + f64::from(k)), 1200.0, Effect::Massage),
             )
         })
         .collect();

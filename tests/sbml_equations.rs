@@ -224,10 +224,10 @@ fn sbml_text_is_well_formed_and_self_contained() {
                         .unwrap()
                         .to_string();
                     match (tag.as_str(), a.key.as_ref()) {
-                        ("parameter", "id") | ("event", "id") | ("unitDefinition", "id") => {
-                            defined.push(val)
+                        ("parameter" | "event" | "unitDefinition", "id") => {
+                            defined.push(val);
                         }
-                        ("parameter", "units") | (_, "variable") | (_, "symbol") => {
+                        ("parameter", "units") | (_, "variable" | "symbol") => {
                             used.insert(val);
                         }
                         _ => {}

@@ -217,7 +217,7 @@ fn sbml_export_agrees_with_libroadrunner_and_validates() {
         "libsbml {}: {errors} errors, {warnings} warnings",
         res["libsbml_version"]
     );
-    for m in messages.iter() {
+    for m in &messages {
         println!("  {m}");
     }
     assert_eq!(

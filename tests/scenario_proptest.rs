@@ -226,7 +226,7 @@ proptest! {
         let kv: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| l.contains(" = ")).map(|(i, _)| i).collect();
         let k = kv[slot % kv.len()];
         let key = lines[k].split(" = ").next().unwrap_or_default();
-        let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let mut out: Vec<String> = lines.iter().map(ToString::to_string).collect();
         out[k] = format!("{key} = {}", FRAGMENTS[frag]);
         check(&out.join("\n"));
     }

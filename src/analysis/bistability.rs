@@ -8,11 +8,12 @@ use crate::model::{idx, State};
 use crate::protocol::{Effect, Schedule};
 use crate::simulation::{Patient, SolverConfig};
 use crate::solver::SolverError;
+use crate::units::DAY;
 
 /// Settling time before each probe, and the time allowed to reach a steady state
 /// after it, s (one day each: every loop time constant except healing and central
 /// sensitisation, both frozen or irrelevant here, is minutes to hours).
-pub const PROBE_TIME: f64 = 86_400.0;
+pub const PROBE_TIME: f64 = DAY;
 
 /// The effort that probes for the upper branch: 2 min at 50 %MVC (model.md target 8).
 pub const PROBE_EFFORT: (f64, f64) = (120.0, 0.5);

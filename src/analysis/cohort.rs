@@ -41,7 +41,7 @@ use super::compare::{AUC_WINDOW_S, REFERENCE_NAME};
 use crate::analysis::metrics::endpoints;
 use crate::model::params::{ParamSet, Params};
 use crate::scenario::{RunError, Scenario};
-use crate::units::Unit;
+use crate::units::{Unit, HOUR, MINUTE};
 
 /// The embedded distribution file `models/cohort.toml`.
 pub const COHORT_TOML: &str = include_str!("../../models/cohort.toml");
@@ -433,7 +433,7 @@ fn run_patient(
             Ok(PatientArm {
                 pain_auc: pain_auc_window(tr, AUC_WINDOW_S).0,
                 peak_pain: e.peak_pain_nrs,
-                spasm_h: e.spasm_min / 60.0,
+                spasm_h: e.spasm_min / (HOUR / MINUTE),
                 ischemic_min: e.ischemic_min,
                 relief_h: inf(e.time_to_relief_h),
                 recovery_h: inf(e.time_to_recovery_h),
@@ -494,11 +494,11 @@ pub fn run_cohort(
     Ok(CohortRun {
         seed,
         requested: opts.patients,
-        arms: names.iter().map(|s| s.to_string()).collect(),
+        arms: names.iter().map(ToString::to_string).collect(),
         reference,
         reference_note,
-        auc_window_h: AUC_WINDOW_S.min(t_end) / 3600.0,
-        broken_from_h: opts.compare.broken_from_s / 3600.0,
+        auc_window_h: AUC_WINDOW_S.min(t_end) / HOUR,
+        broken_from_h: opts.compare.broken_from_s / HOUR,
         spasm_threshold_pct_mvc: 100.0 * opts.compare.thresholds.spasm_contraction,
         resolved,
         kept,
@@ -785,10 +785,7 @@ mod tests {
 
     #[test]
     fn parameter_fields_are_distinct_and_cover_the_cohort_file() {
-        let mut p = crate::model::params::ParamSet::embedded("healthy")
-            .unwrap()
-            .to_params()
-            .unwrap();
+        let mut p = ParamSet::embedded("healthy").unwrap().to_params().unwrap();
         let mut seen = std::collections::HashSet::new();
         for (name, _) in Params::NAMES {
             let f = p.get_mut(name).expect("every parameter is reachable");

@@ -1,7 +1,7 @@
 //! Comparing interventions: every arm of a scenario on one patient (ranked endpoint
 //! table, effect sizes against a reference arm, whether and when the spasm–ischemia
-//! cycle was broken), and on a virtual cohort ([`cohort`]). Pure apart from
-//! [`write`], which writes the results; `spasm compare` is the command line.
+//! cycle was broken); the virtual cohort is [`super::cohort`]. Pure: the report layer
+//! writes the results, `spasm compare` is the command line.
 //!
 //! Definitions (units in the names; thresholds from [`MetricThresholds`]):
 //!
@@ -27,6 +27,7 @@ use crate::analysis::metrics::{
 use crate::model::idx;
 use crate::scenario::{parse_scenario, ArmResult, RunError, Scenario};
 use crate::simulation::Trajectory;
+use crate::units::{DAY, HOUR};
 
 /// The standard benchmark (`examples/benchmark.toml`), embedded: `spasm compare`
 /// with no file runs it.
@@ -36,11 +37,11 @@ pub const BENCHMARK_TOML: &str = include_str!("../../examples/benchmark.toml");
 pub const REFERENCE_NAME: &str = "no treatment";
 
 /// Window of the ranking pain AUC: the first 7 days, s.
-pub const AUC_WINDOW_S: f64 = 7.0 * 86400.0;
+pub const AUC_WINDOW_S: f64 = 7.0 * DAY;
 
 /// Default start of the "loop broken" check of the cohort: 25 h after t = 0, i.e.
 /// 24 h after the benchmark's treatment start at 1 h, s.
-pub const BROKEN_FROM_S: f64 = 25.0 * 3600.0;
+pub const BROKEN_FROM_S: f64 = 25.0 * HOUR;
 
 /// The embedded benchmark scenario, parsed (checked by the test suite).
 pub fn benchmark() -> Scenario {
@@ -163,7 +164,7 @@ pub fn cycle(tr: &Trajectory, th: &MetricThresholds) -> Cycle {
     match iv.last() {
         None => Cycle::NoSpasm,
         Some(&(_, e)) if e >= t_end => Cycle::NotBroken,
-        Some(&(_, e)) => Cycle::Broken(e / 3600.0),
+        Some(&(_, e)) => Cycle::Broken(e / HOUR),
     }
 }
 
@@ -174,7 +175,7 @@ pub fn pain_auc_window(tr: &Trajectory, window_s: f64) -> (f64, f64) {
     let t1 = tr.times.last().copied().unwrap_or(0.0);
     let hi = (t0 + window_s).min(t1);
     let p = tr.series(idx::P);
-    (trapezoid(&tr.times, &p, hi) / 3600.0, (hi - t0) / 3600.0)
+    (trapezoid(&tr.times, &p, hi) / HOUR, (hi - t0) / HOUR)
 }
 
 /// One arm of a single-patient comparison.
@@ -323,7 +324,7 @@ pub fn compare(
         scenario: scenario.name.clone(),
         description: scenario.description.clone(),
         parameter_set: scenario.set_name.clone(),
-        duration_h: scenario.duration / 3600.0,
+        duration_h: scenario.duration / HOUR,
         auc_window_h: window_h,
         reference,
         reference_note,

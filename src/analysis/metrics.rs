@@ -33,10 +33,7 @@
 
 use crate::model::{idx, Model};
 use crate::simulation::Trajectory;
-
-const HOUR: f64 = 3600.0;
-const MINUTE: f64 = 60.0;
-const DAY: f64 = 86400.0;
+use crate::units::{DAY, HOUR, MINUTE};
 
 /// Thresholds that define the endpoints. Units are in the field names' docs.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
     long_about = None,
     after_help = "Examples:\n  spasm run                              # the embedded default: acute spasm, untreated vs treated\n  spasm run examples/hot_pack.toml -o out/heat\n  spasm validate                         # every validation target, measured vs expected\n  spasm params acute_injury              # a parameter set with units and sources\n  spasm compare --cohort 200 --seed 1     # the intervention benchmark on 200 virtual patients"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -22,7 +22,7 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run a scenario file (or the embedded default) and write trajectories, endpoints, figures and a manifest.
     #[command(
         after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json"
@@ -57,7 +57,7 @@ pub enum Command {
 
 /// Arguments of `spasm run`.
 #[derive(Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario file (TOML); omit for the embedded default.
     pub scenario: Option<PathBuf>,
     /// Output directory (default: out/<scenario file stem>, or out/default).
@@ -73,7 +73,7 @@ pub struct RunArgs {
 
 /// Arguments of `spasm validate`.
 #[derive(Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Print the table as JSON.
     #[arg(long)]
     pub json: bool,
@@ -84,7 +84,7 @@ pub struct ValidateArgs {
 
 /// Arguments of `spasm compare`.
 #[derive(Args)]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// Scenario file (TOML) with several arms; omit for the embedded standard benchmark.
     pub scenario: Option<PathBuf>,
     /// Output directory (default: out/<scenario file stem>-compare).
@@ -112,7 +112,7 @@ pub struct CompareArgs {
 
 /// Arguments of `spasm bistability`.
 #[derive(Args)]
-pub struct BistabilityArgs {
+pub(crate) struct BistabilityArgs {
     /// Parameter set (default: healthy).
     #[arg(long, default_value = "healthy")]
     pub set: String,
@@ -126,7 +126,7 @@ pub struct BistabilityArgs {
 
 /// Arguments of `spasm params`.
 #[derive(Args)]
-pub struct ParamsArgs {
+pub(crate) struct ParamsArgs {
     /// Set name.
     pub set: Option<String>,
     /// Print as JSON.
@@ -136,7 +136,7 @@ pub struct ParamsArgs {
 
 /// The formats of `spasm export`.
 #[derive(Subcommand)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     /// SBML Level 3 Version 2: states as rate rules, algebraic quantities as assignment
     /// rules, every parameter with value, unit and source; a scenario's doses and
     /// sessions become time-triggered events.
@@ -157,7 +157,7 @@ pub enum ExportFormat {
 
 /// Arguments of `spasm export sbml`.
 #[derive(Args)]
-pub struct SbmlArgs {
+pub(crate) struct SbmlArgs {
     /// Scenario whose patient, settled state and schedule to export.
     pub scenario: Option<PathBuf>,
     /// Parameter set to export when no scenario is given (default: healthy).
@@ -173,7 +173,7 @@ pub struct SbmlArgs {
 
 /// An output file.
 #[derive(Args)]
-pub struct OutArg {
+pub(crate) struct OutArg {
     /// Output file (default: standard output).
     #[arg(short, long)]
     pub out: Option<PathBuf>,

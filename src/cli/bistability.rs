@@ -11,7 +11,7 @@ use super::args::BistabilityArgs;
 use super::{command_line, output_dir, CliError};
 
 /// Run `spasm bistability`.
-pub fn bistability(args: BistabilityArgs) -> Result<ExitCode, CliError> {
+pub(super) fn bistability(args: BistabilityArgs) -> Result<ExitCode, CliError> {
     let patient = Patient::embedded(&args.set)?;
     let dir = output_dir(args.out, None, &format!("bistability-{}", args.set), "");
     spasm::report::atomic::check_target(&dir, spasm::report::Replace::RunDirOnly)?;
@@ -36,7 +36,7 @@ pub fn bistability(args: BistabilityArgs) -> Result<ExitCode, CliError> {
     }
     match bistable_range(&rows) {
         Some((lo, hi)) => {
-            println!("bistable (spasm can sustain itself) for injury {lo:.2}–{hi:.2}")
+            println!("bistable (spasm can sustain itself) for injury {lo:.2}–{hi:.2}");
         }
         None => println!("monostable at every injury level: the loop never sustains itself"),
     }

@@ -16,7 +16,7 @@ use super::{output_dir, progress, CliError};
 const BROKEN_FROM_EXPECTED: &str = "a time at or after 0 s, such as \"25 h\"";
 
 /// Run `spasm compare`.
-pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
+pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     let sc = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => compare::benchmark(),
@@ -80,7 +80,7 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     let cohort_out = match (&cohort_summary, cohort_meta) {
         (Some(summary), Some((_, seed_source, wall_time_s))) => Some(write::CohortOutput {
             summary,
-            spec_sha256: spasm::report::manifest::sha256_hex(cohort::COHORT_TOML.as_bytes()),
+            spec_sha256: spasm::report::sha256_hex(cohort::COHORT_TOML.as_bytes()),
             seed_source,
             threads: rayon::current_num_threads(),
             wall_time_s,

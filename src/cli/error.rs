@@ -16,7 +16,7 @@ use spasm::solver::SolverError;
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub(crate) enum CliError {
     /// A scenario file is wrong.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
@@ -80,7 +80,7 @@ pub enum CliError {
 
 impl CliError {
     /// The option error of `option` with value `given` for a unit error.
-    pub fn option(
+    pub(crate) fn option(
         option: &'static str,
         given: &str,
         reason: impl std::fmt::Display,
@@ -96,7 +96,7 @@ impl CliError {
 
     /// The report to print: a scenario error with its snippet, anything else as its
     /// one-line message.
-    pub fn into_report(self) -> miette::Report {
+    pub(crate) fn into_report(self) -> miette::Report {
         match self {
             CliError::Scenario(e) => miette::Report::new(e),
             other => miette::miette!("{other}"),

@@ -16,9 +16,9 @@ use super::CliError;
 const DEFAULT_SET: &str = "healthy";
 
 /// Run `spasm export sbml`.
-pub fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
-    let xml = match args.scenario {
-        Some(path) => {
+pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
+    let xml =
+        if let Some(path) = args.scenario {
             let sc = Scenario::load(&path)?;
             let chosen =
                 match &args.arm {
@@ -34,18 +34,16 @@ pub fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
             let patient = chosen.patient(&sc.patient)?;
             let y0 = patient.settle(sc.settle, &sc.solver)?;
             to_sbml(&patient, &y0, Some(&chosen.schedule), sc.duration)?
-        }
-        None => {
+        } else {
             let patient = Patient::embedded(args.set.as_deref().unwrap_or(DEFAULT_SET))?;
             let y0 = patient.rested()?;
             to_sbml(&patient, &y0, None, DAY)?
-        }
-    };
+        };
     text(&xml, args.out)
 }
 
 /// Write `text` to `out` atomically, or to standard output.
-pub fn text(text: &str, out: Option<PathBuf>) -> Result<ExitCode, CliError> {
+pub(super) fn text(text: &str, out: Option<PathBuf>) -> Result<ExitCode, CliError> {
     match out {
         Some(path) => spasm::report::atomic::write_bytes(&path, text.as_bytes())?,
         None => print!("{text}"),

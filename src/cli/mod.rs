@@ -3,7 +3,7 @@
 //! every command returns the one error type [`CliError`], which `main` turns into a
 //! report once.
 
-pub mod args;
+pub(crate) mod args;
 mod bistability;
 mod compare;
 mod error;
@@ -16,15 +16,15 @@ mod validate;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub use error::CliError;
+pub(crate) use error::CliError;
 
 use args::{Command, ExportFormat};
 
 /// Run one command.
-pub fn dispatch(command: Command) -> Result<ExitCode, CliError> {
+pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Run(a) => run::run(a),
-        Command::Validate(a) => validate::validate(a),
+        Command::Validate(a) => validate::validate(&a),
         Command::Compare(a) => compare::compare(a),
         Command::Bistability(a) => bistability::bistability(a),
         Command::Params(a) => params::params(a),

@@ -9,7 +9,7 @@ use super::args::ParamsArgs;
 use super::CliError;
 
 /// Run `spasm params`.
-pub fn params(args: ParamsArgs) -> Result<ExitCode, CliError> {
+pub(super) fn params(args: ParamsArgs) -> Result<ExitCode, CliError> {
     let Some(name) = args.set else {
         for n in embedded_names() {
             println!("{n:<16} {}", ParamSet::embedded(n)?.description);

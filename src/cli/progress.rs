@@ -6,7 +6,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A bar of `len` steps with `template`, hidden when `quiet` or when standard error is
 /// not a terminal.
-pub fn bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
+pub(super) fn bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -4,12 +4,13 @@ use std::process::ExitCode;
 
 use spasm::report::{write_run, WriteOptions};
 use spasm::scenario::Scenario;
+use spasm::units::{HOUR, MINUTE};
 
 use super::args::RunArgs;
 use super::{output_dir, CliError};
 
 /// Run `spasm run`.
-pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
+pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let sc = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => Scenario::embedded_default(),
@@ -45,7 +46,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
                 e.pain_auc_nrs_h,
                 hours(e.time_to_relief_h),
                 hours(e.time_to_recovery_h),
-                e.spasm_min / 60.0
+                e.spasm_min / (HOUR / MINUTE)
             );
         }
         println!(

@@ -8,7 +8,7 @@ use super::args::ValidateArgs;
 use super::{progress, CliError};
 
 /// Run `spasm validate`; exit code 1 when a check fails.
-pub fn validate(args: ValidateArgs) -> Result<ExitCode, CliError> {
+pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     let chosen: Vec<_> = TARGETS
         .iter()
         .filter(|(n, _)| args.targets.is_empty() || args.targets.contains(n))

@@ -13,6 +13,12 @@
 use super::scalar::{Num, Real};
 use super::{idx, Cx, Params};
 
+/// Interstitial K⁺, mM: the resting level plus the metabolite pool M (mM K⁺
+/// equivalents).
+pub fn interstitial_k(p: &Params<f64>, m: f64) -> f64 {
+    p.k_rest + m
+}
+
 /// ATP demand relative to rest.
 pub fn demand<C: Num, D: Real<C>>(cx: &Cx<C, D>, a_tot: D) -> D {
     a_tot * cx.p.d1 + cx.p.d0

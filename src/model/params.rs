@@ -180,29 +180,28 @@ impl ParamSet {
         set.name = file.name;
         set.description = file.description;
         for (key, e) in file.parameters {
-            let info = match set.entries.get(&key) {
-                Some(base) => ParamInfo {
+            let info = if let Some(base) = set.entries.get(&key) {
+                ParamInfo {
                     value: e.value,
                     unit: e.unit.unwrap_or_else(|| base.unit.clone()),
                     meaning: e.meaning.unwrap_or_else(|| base.meaning.clone()),
                     source: e.source,
                     range: e.range.unwrap_or(base.range),
                     overridden_from: None,
-                },
-                None => {
-                    let missing = |field| ParamError::Incomplete {
-                        set: name.to_string(),
-                        name: key.clone(),
-                        field,
-                    };
-                    ParamInfo {
-                        value: e.value,
-                        unit: e.unit.ok_or_else(|| missing("a unit"))?,
-                        meaning: e.meaning.ok_or_else(|| missing("a meaning"))?,
-                        source: e.source,
-                        range: e.range.ok_or_else(|| missing("a range"))?,
-                        overridden_from: None,
-                    }
+                }
+            } else {
+                let missing = |field| ParamError::Incomplete {
+                    set: name.to_string(),
+                    name: key.clone(),
+                    field,
+                };
+                ParamInfo {
+                    value: e.value,
+                    unit: e.unit.ok_or_else(|| missing("a unit"))?,
+                    meaning: e.meaning.ok_or_else(|| missing("a meaning"))?,
+                    source: e.source,
+                    range: e.range.ok_or_else(|| missing("a range"))?,
+                    overridden_from: None,
                 }
             };
             set.entries.insert(key, info);

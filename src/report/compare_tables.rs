@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use crate::analysis::cohort::{CohortSummary, MeanCi, Quartiles};
 use crate::analysis::compare::{ArmRow, Comparison, Cycle};
 use crate::report::fmt_num;
+use crate::units::{HOUR, MINUTE};
 
 /// "0–7 d" for a 168 h window, else "0–N h".
 pub fn window_label(h: f64) -> String {
@@ -159,7 +160,7 @@ pub fn comparison_md(c: &Comparison) -> String {
             opt_h(e.time_to_relief_h),
             opt_h(e.time_to_recovery_h),
             e.ischemic_min,
-            e.spasm_min / 60.0,
+            e.spasm_min / (HOUR / MINUTE),
             e.relapses,
             cycle_cell(&a.cycle),
             drug_exposure(e),

@@ -8,7 +8,7 @@ use crate::model::STATE_NAMES;
 use crate::scenario::{ArmResult, Scenario};
 
 /// ASCII column suffix for a unit: `°C` → `degC`, `a.u.` → `au`, `/` → `_per_`.
-pub fn ascii_unit(unit: &str) -> String {
+pub(super) fn ascii_unit(unit: &str) -> String {
     match unit {
         "°C" => "degC".into(),
         "a.u." => "au".into(),
@@ -17,7 +17,7 @@ pub fn ascii_unit(unit: &str) -> String {
 }
 
 /// Derived columns after the states: (symbol, unit).
-pub const DERIVED_COLUMNS: [(&str, &str); 13] = [
+pub(super) const DERIVED_COLUMNS: [(&str, &str); 13] = [
     ("a_tot", "MVC"),
     ("p_im", "mmHg"),
     ("g", "1"),
@@ -42,7 +42,7 @@ pub const DERIVED_COLUMNS: [(&str, &str); 13] = [
 /// concentrations `c_ibu_mg_per_L`, `c_cbz_ng_per_mL`, `c_tiz_ng_per_mL`; then the
 /// tissue temperature at each requested depth (`[output] depths`),
 /// `T_at_<depth>cm_degC`.
-pub fn trajectory_header(time_unit: &str, depths_cm: &[f64]) -> Vec<String> {
+pub(super) fn trajectory_header(time_unit: &str, depths_cm: &[f64]) -> Vec<String> {
     let mut h = vec!["arm".to_string(), format!("time_{time_unit}")];
     h.extend(
         STATE_NAMES
@@ -72,7 +72,7 @@ fn finish(path: &Path, w: ::csv::Writer<Vec<u8>>) -> Result<(), OutputError> {
 
 /// Write `trajectories.csv`: one row per arm and output time, times divided by
 /// `unit_s` (seconds per scenario time unit). Rows = samples × arms.
-pub fn write_trajectories(
+pub(super) fn write_trajectories(
     path: &Path,
     scenario: &Scenario,
     results: &[ArmResult],
@@ -130,7 +130,7 @@ pub fn write_trajectories(
 
 /// Header and values of one [`Endpoints`] as CSV fields (serde field order, units
 /// in the names; `None` → empty).
-pub fn endpoint_fields(e: &Endpoints) -> Result<(Vec<String>, Vec<String>), ::csv::Error> {
+pub(super) fn endpoint_fields(e: &Endpoints) -> Result<(Vec<String>, Vec<String>), ::csv::Error> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.serialize(e)?;
     let bytes = w
@@ -150,7 +150,7 @@ pub fn endpoint_fields(e: &Endpoints) -> Result<(Vec<String>, Vec<String>), ::cs
 }
 
 /// Write `metrics.csv`: header `arm` + the [`Endpoints`] fields, one row per arm.
-pub fn write_metrics(path: &Path, eps: &[(String, Endpoints)]) -> Result<(), OutputError> {
+pub(super) fn write_metrics(path: &Path, eps: &[(String, Endpoints)]) -> Result<(), OutputError> {
     let err = csv_err(path);
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let (header, _) = endpoint_fields(&Endpoints::default()).map_err(&err)?;

@@ -11,7 +11,7 @@ use crate::scenario::{ArmResult, Scenario};
 
 /// One arm in `summary.json`.
 #[derive(Debug, Serialize)]
-pub struct ArmSummary<'a> {
+pub(super) struct ArmSummary<'a> {
     /// Arm name.
     pub name: &'a str,
     /// Endpoints (units in the field names).
@@ -23,7 +23,7 @@ pub struct ArmSummary<'a> {
 
 /// The content of `summary.json`.
 #[derive(Debug, Serialize)]
-pub struct Summary<'a> {
+pub(super) struct Summary<'a> {
     /// Scenario name.
     pub scenario: &'a str,
     /// Scenario description.
@@ -43,7 +43,7 @@ pub struct Summary<'a> {
 }
 
 /// Serialise `value` as pretty JSON (with a final newline) and write it atomically.
-pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
+pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(|source| OutputError::Json {
         path: path.to_path_buf(),
         source,
@@ -53,7 +53,7 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), OutputErro
 }
 
 /// Write `summary.json`.
-pub fn write_summary(
+pub(super) fn write_summary(
     path: &Path,
     scenario: &Scenario,
     results: &[ArmResult],

@@ -12,16 +12,19 @@ use crate::solver::Stats;
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
     Sha256::digest(bytes)
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// SHA-256 of the resolved parameters of the scenario's patient and of every arm's
 /// own patient: one line `name = value` per parameter (canonical units, round-trip
 /// formatting), in the model's order, each arm's overrides after a line `[arm NAME]`.
-pub fn params_sha256(scenario: &Scenario) -> String {
+pub(super) fn params_sha256(scenario: &Scenario) -> String {
     let mut text = String::new();
     for (name, value) in scenario.patient.params().values() {
         text.push_str(&format!("{name} = {value:?}\n"));
@@ -37,7 +40,7 @@ pub fn params_sha256(scenario: &Scenario) -> String {
 
 /// Solver counters and wall time of one arm.
 #[derive(Debug, Serialize)]
-pub struct ArmRun<'a> {
+pub(super) struct ArmRun<'a> {
     /// Arm name.
     pub name: &'a str,
     /// Solver counters.
@@ -50,7 +53,7 @@ pub struct ArmRun<'a> {
 
 /// A file of the run and its hash.
 #[derive(Debug, Serialize)]
-pub struct FileHash {
+pub(super) struct FileHash {
     /// File name inside the run directory.
     pub name: String,
     /// Lower-case hex SHA-256 of its content.
@@ -60,7 +63,7 @@ pub struct FileHash {
 /// What identifies a run for reproduction: program version, scenario and parameter
 /// hashes, solver settings and run length. Shared by every manifest.
 #[derive(Debug, Serialize)]
-pub struct RunIdentity<'a> {
+pub(super) struct RunIdentity<'a> {
     /// Program name.
     pub program: &'static str,
     /// Program version (Cargo package version).
@@ -85,7 +88,7 @@ pub struct RunIdentity<'a> {
 
 impl<'a> RunIdentity<'a> {
     /// The identity of a run of `scenario` by this program.
-    pub fn of(scenario: &'a Scenario) -> Self {
+    pub(super) fn of(scenario: &'a Scenario) -> Self {
         Self {
             program: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
@@ -103,7 +106,7 @@ impl<'a> RunIdentity<'a> {
 
 /// The content of `manifest.json`.
 #[derive(Debug, Serialize)]
-pub struct Manifest<'a> {
+pub(super) struct Manifest<'a> {
     /// Program, scenario, parameters and solver.
     #[serde(flatten)]
     pub identity: RunIdentity<'a>,
@@ -120,7 +123,7 @@ pub struct Manifest<'a> {
 }
 
 /// The sha256 of each named file in `dir`, for a manifest.
-pub fn hash_files(dir: &Path, names: &[&str]) -> Result<Vec<FileHash>, OutputError> {
+pub(super) fn hash_files(dir: &Path, names: &[&str]) -> Result<Vec<FileHash>, OutputError> {
     names
         .iter()
         .map(|n| {
@@ -139,7 +142,7 @@ pub fn hash_files(dir: &Path, names: &[&str]) -> Result<Vec<FileHash>, OutputErr
 }
 
 /// Write `manifest.json` into `dir`, hashing the already written `files` there.
-pub fn write_manifest(
+pub(super) fn write_manifest(
     dir: &Path,
     scenario: &Scenario,
     results: &[ArmResult],

@@ -6,7 +6,7 @@
 //!
 //! | file | content |
 //! |---|---|
-//! | `trajectories.csv` | one row per arm and output time: states and derived quantities ([`csv::trajectory_header`]) |
+//! | `trajectories.csv` | one row per arm and output time: states and derived quantities (`csv::trajectory_header`) |
 //! | `metrics.csv` | one row per arm: `arm` and the [`Endpoints`] fields (units in the names) |
 //! | `summary.json` | scenario name, thresholds, per arm: schedule and endpoints |
 //! | `manifest.json` | version, hashes of scenario text and parameters, solver, stats, wall time, seeds, command line, sha256 of every other file |
@@ -20,21 +20,24 @@ pub mod atomic;
 pub mod bistability;
 pub mod compare_dir;
 pub mod compare_tables;
-pub mod csv;
+mod csv;
 pub mod exchange;
 #[cfg(feature = "figures")]
 pub mod figures;
-pub mod json;
-pub mod manifest;
+mod json;
+mod manifest;
 
 use std::path::{Path, PathBuf};
 
 use crate::analysis::metrics::{endpoints, Endpoints, MetricThresholds};
+use crate::model::metabolism::interstitial_k;
 use crate::model::Model;
 use crate::scenario::{ArmResult, Scenario};
 use crate::simulation::Trajectory;
+use crate::units::{DAY, HOUR, MINUTE};
 
 pub use atomic::{write_bytes, Replace};
+pub use manifest::sha256_hex;
 
 /// Why writing results failed. Every variant names the path involved.
 #[derive(Debug, thiserror::Error)]
@@ -93,9 +96,9 @@ pub enum OutputError {
 pub fn time_unit_seconds(unit: &str) -> Result<f64, OutputError> {
     match unit {
         "s" => Ok(1.0),
-        "min" => Ok(60.0),
-        "h" => Ok(3600.0),
-        "d" => Ok(86400.0),
+        "min" => Ok(MINUTE),
+        "h" => Ok(HOUR),
+        "d" => Ok(DAY),
         _ => Err(OutputError::TimeUnit { unit: unit.into() }),
     }
 }
@@ -188,7 +191,7 @@ pub fn derived(model: &Model, tr: &Trajectory) -> Vec<Derived> {
                 p_im: al.p_im,
                 g: al.g,
                 q: al.q,
-                k: m.params().k_rest + y[crate::model::idx::M],
+                k: interstitial_k(m.params(), y[crate::model::idx::M]),
                 phi: al.phi,
                 n: al.n,
                 spindle: al.spindle,

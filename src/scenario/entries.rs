@@ -206,7 +206,7 @@ fn occurrences(cx: &Cx, t: &Tbl, run: &Run, session: f64) -> R<Vec<f64>> {
         return Err(too_many(&every_v, n));
     }
     Ok((0..)
-        .map(|k| at + k as f64 * ev)
+        .map(|k| at + f64::from(k) * ev)
         .take_while(|&x| x < stop)
         .collect())
 }
@@ -330,7 +330,7 @@ pub(super) fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
             }
             if let Some(v) = &size {
                 let x = cx.fraction(v, "an injury size", 0.0, false, 1.0)?;
-                s.events.push(crate::protocol::Event {
+                s.events.push(Event {
                     time: at,
                     impulse: Impulse::Injury(x),
                 });
@@ -445,7 +445,7 @@ pub(super) fn entry(cx: &Cx, t: &Tbl, run: &Run, s: &mut Schedule) -> R<()> {
                 _ => Impulse::LocalAnaesthetic(dose),
             };
             for at in occurrences(cx, t, run, 0.0)? {
-                s.events.push(crate::protocol::Event { time: at, impulse });
+                s.events.push(Event { time: at, impulse });
             }
         }
         Kind::Ultrasound => {

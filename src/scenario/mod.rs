@@ -1,6 +1,6 @@
 //! Scenarios: a parameter set, arms (schedules on the same patient), run length,
-//! output grid and solver settings. The file format (TOML) is parsed in [`parse`];
-//! this module holds the resolved, validated form and runs it.
+//! output grid and solver settings. The file format (TOML) is read in two steps
+//! ([`parse_scenario`]); this module holds the resolved, validated form and runs it.
 
 mod entries;
 pub mod error;
@@ -12,8 +12,8 @@ pub use error::{ErrorKind, ScenarioError};
 pub use spec::{default_every, default_time_unit, DEFAULT_SETTLE_S};
 
 /// Read a scenario from TOML `text` in two steps: syntax and units into a spanned
-/// specification ([`spec`]), then meaning — parameter set, overrides, the catalogue of
-/// interventions and their schedules — into a [`Scenario`] ([`resolve`]). `path` names
+/// specification (`spec.rs`), then meaning — parameter set, overrides, the catalogue of
+/// interventions and their schedules — into a [`Scenario`] (`resolve.rs`). `path` names
 /// the file in error messages and gives the default scenario name. See
 /// docs/scenarios.md for the format; nothing a user writes makes this panic.
 ///

@@ -64,11 +64,13 @@ pub(super) struct ArmSpec<'a, 'i> {
 
 /// Parse the TOML text (syntax errors carry the parser's position).
 pub(super) fn document<'i>(cx: &Cx, text: &'i str) -> R<DeTable<'i>> {
-    DeTable::parse(text).map(|d| d.into_inner()).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let msg = e.message().trim().replace('\n', " ");
-        cx.err(ErrorKind::Syntax, "TOML syntax", span, msg, "", None)
-    })
+    DeTable::parse(text)
+        .map(toml::Spanned::into_inner)
+        .map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().replace('\n', " ");
+            cx.err(ErrorKind::Syntax, "TOML syntax", span, msg, "", None)
+        })
 }
 
 /// Read the scenario's syntax and units; `path` gives the default name.

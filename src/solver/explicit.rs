@@ -217,6 +217,8 @@ impl<const N: usize> Dopri5<N> {
 }
 
 impl<const N: usize> Integrator<N> for Dopri5<N> {
+    const STIFF: bool = false;
+
     /// Integrate `sys` from `(t0, y0)` to exactly `t1` (`t1 >= t0`), restarting at every
     /// sample time; samples are therefore integrated to, not interpolated.
     ///
@@ -271,17 +273,14 @@ impl<const N: usize> Integrator<N> for Dopri5<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solver::problems::Decay;
     use nalgebra::SMatrix;
 
-    struct Decay;
-    impl OdeSystem<1> for Decay {
-        fn rhs(&self, _t: f64, y: &SVector<f64, 1>) -> SVector<f64, 1> {
-            -y
-        }
-        fn jacobian(&self, _t: f64, _y: &SVector<f64, 1>) -> SMatrix<f64, 1, 1> {
-            SMatrix::from([[-1.0]])
-        }
-    }
+    /// y' = −y.
+    const DECAY: Decay = Decay {
+        k: 1.0,
+        nonnegative: false,
+    };
 
     /// The remainder logic must complete a piece whose last stored point falls short of
     /// the target, which is what ode_solvers' missing-last-point defect looks like.
@@ -292,7 +291,7 @@ mod tests {
         // Pretend the solver stopped at t = 0.7 instead of 1.0.
         let y07 = SVector::from([(-0.7f64).exp()]);
         let y = solver
-            .finish_at(&Decay, 0.7, y07, 1.0, &mut budget)
+            .finish_at(&DECAY, 0.7, y07, 1.0, &mut budget)
             .unwrap();
         assert!((y[0] - (-1f64).exp()).abs() < 1e-10, "{}", y[0]);
         assert!(
@@ -304,7 +303,7 @@ mod tests {
         let before = solver.stats();
         let t = 1.0 - f64::EPSILON / 2.0;
         let y = solver
-            .finish_at(&Decay, t, SVector::from([(-t).exp()]), 1.0, &mut budget)
+            .finish_at(&DECAY, t, SVector::from([(-t).exp()]), 1.0, &mut budget)
             .unwrap();
         assert!((y[0] - (-1f64).exp()).abs() < 1e-15);
         assert_eq!(solver.stats().accepted_steps, before.accepted_steps);
@@ -312,7 +311,7 @@ mod tests {
 
         // Overshooting by more than round-off is an error, not a silent success.
         let err = solver
-            .finish_at(&Decay, 1.1, SVector::from([0.3]), 1.0, &mut budget)
+            .finish_at(&DECAY, 1.1, SVector::from([0.3]), 1.0, &mut budget)
             .unwrap_err();
         assert!(matches!(err, SolverError::Breakdown { .. }), "{err:?}");
     }
@@ -323,12 +322,12 @@ mod tests {
     #[test]
     fn every_sample_is_delivered_exactly_once() {
         let mut solver = Dopri5::new(1e-10, 1e-12, StepLimits::default());
-        let samples: Vec<f64> = (1..=30).map(|i| i as f64 * 0.1).collect();
+        let samples: Vec<f64> = (1..=30).map(|i| f64::from(i) * 0.1).collect();
         let t1 = *samples.last().unwrap();
         let mut seen = Vec::new();
         let y = solver
             .integrate(
-                &Decay,
+                &DECAY,
                 0.0,
                 &SVector::from([1.0]),
                 t1,

@@ -12,6 +12,7 @@
 use nalgebra::{SMatrix, SVector};
 
 pub mod explicit;
+pub mod problems;
 pub mod rodas;
 
 /// A first-order ODE system `dy/dt = f(t, y)` of fixed dimension `N`.
@@ -152,6 +153,11 @@ pub trait Integrator<const N: usize> {
         samples: &[f64],
         observe: &mut dyn FnMut(f64, &SVector<f64, N>),
     ) -> Result<SVector<f64, N>, SolverError>;
+
+    /// Whether the method is meant for stiff problems. One that is not may decline a
+    /// stiff problem ([`SolverError::Stiff`], [`SolverError::TooManySteps`]) but must
+    /// never return a wrong answer.
+    const STIFF: bool;
 
     /// Counters accumulated since construction.
     fn stats(&self) -> Stats;

@@ -24,58 +24,58 @@ use nalgebra::{SMatrix, SVector};
 /// RODAS4 coefficients in the `W = I/(gamma h) - J` ("transformed") form of
 /// Hairer & Wanner (1996), §IV.7, as in `rodas.f`.
 mod coef {
-    pub const GAMMA: f64 = 0.25;
+    pub(super) const GAMMA: f64 = 0.25;
 
-    pub const C2: f64 = 0.386;
-    pub const C3: f64 = 0.21;
-    pub const C4: f64 = 0.63;
+    pub(super) const C2: f64 = 0.386;
+    pub(super) const C3: f64 = 0.21;
+    pub(super) const C4: f64 = 0.63;
     // c5 = c6 = 1.
 
-    pub const D1: f64 = 0.25;
-    pub const D2: f64 = -0.1043;
-    pub const D3: f64 = 0.1035;
-    pub const D4: f64 = -0.036_200_000_000_000_23;
+    pub(super) const D1: f64 = 0.25;
+    pub(super) const D2: f64 = -0.1043;
+    pub(super) const D3: f64 = 0.1035;
+    pub(super) const D4: f64 = -0.036_200_000_000_000_23;
     // d5 = d6 = 0.
 
-    pub const A21: f64 = 1.544;
-    pub const A31: f64 = 0.946_678_528_081_582_6;
-    pub const A32: f64 = 0.255_701_169_898_328_4;
-    pub const A41: f64 = 3.314_825_187_068_521;
-    pub const A42: f64 = 2.896_124_015_972_201;
-    pub const A43: f64 = 0.998_641_913_997_781_7;
-    pub const A51: f64 = 1.221_224_509_226_641;
-    pub const A52: f64 = 6.019_134_481_288_629;
-    pub const A53: f64 = 12.537_083_329_320_87;
-    pub const A54: f64 = -0.687_886_036_105_895;
+    pub(super) const A21: f64 = 1.544;
+    pub(super) const A31: f64 = 0.946_678_528_081_582_6;
+    pub(super) const A32: f64 = 0.255_701_169_898_328_4;
+    pub(super) const A41: f64 = 3.314_825_187_068_521;
+    pub(super) const A42: f64 = 2.896_124_015_972_201;
+    pub(super) const A43: f64 = 0.998_641_913_997_781_7;
+    pub(super) const A51: f64 = 1.221_224_509_226_641;
+    pub(super) const A52: f64 = 6.019_134_481_288_629;
+    pub(super) const A53: f64 = 12.537_083_329_320_87;
+    pub(super) const A54: f64 = -0.687_886_036_105_895;
 
-    pub const C21: f64 = -5.6688;
-    pub const C31: f64 = -2.430_093_356_833_875;
-    pub const C32: f64 = -0.206_359_915_709_191_5;
-    pub const C41: f64 = -0.107_352_905_815_137_5;
-    pub const C42: f64 = -9.594_562_251_023_355;
-    pub const C43: f64 = -20.470_286_148_096_16;
-    pub const C51: f64 = 7.496_443_313_967_647;
-    pub const C52: f64 = -10.246_804_314_643_52;
-    pub const C53: f64 = -33.999_903_528_199_05;
-    pub const C54: f64 = 11.708_908_932_061_6;
-    pub const C61: f64 = 8.083_246_795_921_522;
-    pub const C62: f64 = -7.981_132_988_064_893;
-    pub const C63: f64 = -31.521_594_328_743_71;
-    pub const C64: f64 = 16.319_305_431_231_36;
-    pub const C65: f64 = -6.058_818_238_834_054;
+    pub(super) const C21: f64 = -5.6688;
+    pub(super) const C31: f64 = -2.430_093_356_833_875;
+    pub(super) const C32: f64 = -0.206_359_915_709_191_5;
+    pub(super) const C41: f64 = -0.107_352_905_815_137_5;
+    pub(super) const C42: f64 = -9.594_562_251_023_355;
+    pub(super) const C43: f64 = -20.470_286_148_096_16;
+    pub(super) const C51: f64 = 7.496_443_313_967_647;
+    pub(super) const C52: f64 = -10.246_804_314_643_52;
+    pub(super) const C53: f64 = -33.999_903_528_199_05;
+    pub(super) const C54: f64 = 11.708_908_932_061_6;
+    pub(super) const C61: f64 = 8.083_246_795_921_522;
+    pub(super) const C62: f64 = -7.981_132_988_064_893;
+    pub(super) const C63: f64 = -31.521_594_328_743_71;
+    pub(super) const C64: f64 = 16.319_305_431_231_36;
+    pub(super) const C65: f64 = -6.058_818_238_834_054;
 
     // Dense output: y(t + s h) = (1-s) y0 + s (y1 + (1-s) (q1 + s q2)),
     // q1 = sum h2j k_j, q2 = sum h3j k_j.
-    pub const H21: f64 = 10.126_235_083_445_86;
-    pub const H22: f64 = -7.487_995_877_610_167;
-    pub const H23: f64 = -34.800_918_615_557_47;
-    pub const H24: f64 = -7.992_771_707_568_823;
-    pub const H25: f64 = 1.025_137_723_295_662;
-    pub const H31: f64 = -0.676_280_339_280_125_3;
-    pub const H32: f64 = 6.087_714_651_680_015;
-    pub const H33: f64 = 16.430_843_208_924_78;
-    pub const H34: f64 = 24.767_225_114_183_86;
-    pub const H35: f64 = -6.594_389_125_716_872;
+    pub(super) const H21: f64 = 10.126_235_083_445_86;
+    pub(super) const H22: f64 = -7.487_995_877_610_167;
+    pub(super) const H23: f64 = -34.800_918_615_557_47;
+    pub(super) const H24: f64 = -7.992_771_707_568_823;
+    pub(super) const H25: f64 = 1.025_137_723_295_662;
+    pub(super) const H31: f64 = -0.676_280_339_280_125_3;
+    pub(super) const H32: f64 = 6.087_714_651_680_015;
+    pub(super) const H33: f64 = 16.430_843_208_924_78;
+    pub(super) const H34: f64 = 24.767_225_114_183_86;
+    pub(super) const H35: f64 = -6.594_389_125_716_872;
 }
 
 /// Safety factor of the step-size controller.
@@ -222,7 +222,11 @@ fn attempt<S: OdeSystem<N>, const N: usize>(
     tol: &Tolerances<N>,
     stats: &mut Stats,
 ) -> Result<Attempt<N>, Failure> {
-    use coef::*;
+    use coef::{
+        A21, A31, A32, A41, A42, A43, A51, A52, A53, A54, C2, C21, C3, C31, C32, C4, C41, C42, C43,
+        C51, C52, C53, C54, C61, C62, C63, C64, C65, D1, D2, D3, D4, GAMMA, H21, H22, H23, H24,
+        H25, H31, H32, H33, H34, H35,
+    };
     let (t, y, ft) = (p.t, p.y, p.ft);
 
     let mut w = -p.jac;
@@ -409,6 +413,8 @@ impl<const N: usize> Rodas4<N> {
 }
 
 impl<const N: usize> Integrator<N> for Rodas4<N> {
+    const STIFF: bool = true;
+
     /// Integrate `sys` from `(t0, y0)` to exactly `t1` (`t1 >= t0`).
     ///
     /// Components flagged by [`OdeSystem::nonnegative`] are kept non-negative: a step
@@ -618,23 +624,7 @@ mod tests {
     use super::*;
     use nalgebra::{Matrix4, Vector4};
 
-    /// y' = -y + sin(t): non-autonomous, smooth, exact solution known.
-    struct Forced;
-    impl OdeSystem<1> for Forced {
-        fn rhs(&self, t: f64, y: &SVector<f64, 1>) -> SVector<f64, 1> {
-            SVector::from([-y[0] + t.sin()])
-        }
-        fn jacobian(&self, _t: f64, _y: &SVector<f64, 1>) -> SMatrix<f64, 1, 1> {
-            SMatrix::from([[-1.0]])
-        }
-        fn time_derivative(&self, t: f64, _y: &SVector<f64, 1>) -> SVector<f64, 1> {
-            SVector::from([t.cos()])
-        }
-    }
-    fn forced_exact(t: f64, y0: f64) -> f64 {
-        // y = (sin t - cos t)/2 + (y0 + 1/2) e^{-t}
-        0.5 * (t.sin() - t.cos()) + (y0 + 0.5) * (-t).exp()
-    }
+    use crate::solver::problems::Forced;
 
     /// A nonlinear 2-D system: a damped cubic oscillator, y1' = y2, y2' = -y1^3 - y2/2.
     struct Nonlinear;
@@ -699,7 +689,7 @@ mod tests {
             for i in 0..n {
                 y = one_step(&Forced, i as f64 * h, y, h).1.y1;
             }
-            (y[0] - forced_exact(2.0, 1.0)).abs()
+            (y[0] - Forced::exact(2.0, 1.0)).abs()
         };
         let (e1, e2, e3) = (run(10), run(20), run(40));
         let (p1, p2) = ((e1 / e2).log2(), (e2 / e3).log2());
@@ -733,10 +723,10 @@ mod tests {
         // Reference: many tiny steps.
         let fine = |t_end: f64| {
             let n = 2000;
-            let h = t_end / n as f64;
+            let h = t_end / f64::from(n);
             let mut y = y0;
             for i in 0..n {
-                y = one_step(&Nonlinear, i as f64 * h, y, h).1.y1;
+                y = one_step(&Nonlinear, f64::from(i) * h, y, h).1.y1;
             }
             y
         };

@@ -63,7 +63,7 @@ pub fn target10() -> R<Vec<Check>> {
     let (n, seed) = EPISODE_COHORT;
     // Every 10 min over the first day (to catch the pain peak), then daily.
     let mut samples = grid(DAY, 10.0 * MIN);
-    samples.extend((2..=365).map(|d| d as f64 * DAY));
+    samples.extend((2..=365).map(|d| f64::from(d) * DAY));
     let patients: Vec<Vec<EpisodeOutcome>> = (0..n)
         .into_par_iter()
         .map(|k| -> R<Vec<EpisodeOutcome>> {
@@ -208,7 +208,7 @@ pub fn target11() -> R<Vec<Check>> {
         let p = tr.series(idx::P);
         let auc: f64 = p.windows(2).map(|w| 0.5 * (w[0] + w[1]) * MIN).sum();
         Ok([
-            p.iter().cloned().fold(0.0, f64::max),
+            p.iter().copied().fold(0.0, f64::max),
             auc,
             tr.last()[idx::A],
         ])
@@ -258,7 +258,7 @@ pub fn regimens() -> Vec<(&'static str, Schedule)> {
         let mut sch = s();
         for k in 0..21 {
             sch = sch.repeat_window(
-                t0 + k as f64 * three_daily,
+                t0 + f64::from(k) * three_daily,
                 MIN,
                 1.5 * MIN,
                 3,
@@ -280,7 +280,7 @@ pub fn regimens() -> Vec<(&'static str, Schedule)> {
         // Walking-level activity 0.3 during 14 waking hours a day.
         let mut sch = s();
         for k in 0..7 {
-            sch = sch.window(t0 + k as f64 * DAY, 14.0 * HOUR, Effect::Activity(0.3));
+            sch = sch.window(t0 + f64::from(k) * DAY, 14.0 * HOUR, Effect::Activity(0.3));
         }
         sch
     };

@@ -3,10 +3,10 @@
 //! Numbers only: the CLI prints the table, the tests in `tests/validation.rs` assert
 //! every row. Every protocol runs on a [`Patient`] (the one runner).
 //!
-//! The targets by theme: [`muscle`] (1–5: rest, occlusion, low-level work,
-//! metabolites, stretch), [`heat_and_drugs`] (6, 7, 15), [`regimes`] (8, 12, 13, 14,
+//! The targets by theme: `muscle` (1–5: rest, occlusion, low-level work,
+//! metabolites, stretch), `heat_and_drugs` (6, 7, 15), `regimes` (8, 12, 13, 14,
 //! 16: monostable healthy muscle, hysteresis when injured, pain adaptation, strength)
-//! and [`episodes`] (9–11: interventions, natural history, numerics).
+//! and `episodes` (9–11: interventions, natural history, numerics).
 
 mod episodes;
 mod heat_and_drugs;
@@ -21,6 +21,7 @@ pub use heat_and_drugs::{target15, target6, target7};
 pub use muscle::{target1, target2, target3, target4, target5};
 pub use regimes::{target12, target13, target14, target16, target8, BARNES_WEAK_STRENGTH};
 
+use crate::model::metabolism::interstitial_k;
 use crate::model::params::ParamError;
 use crate::model::{idx, Model, State};
 use crate::protocol::Schedule;
@@ -120,7 +121,7 @@ fn alg_at(m: &Model, tr: &Trajectory, k: usize) -> crate::model::Algebraic<f64> 
 
 /// Interstitial K⁺ at state `y`, mM.
 fn k_plus(m: &Model, y: &State) -> f64 {
-    m.params().k_rest + y[idx::M]
+    interstitial_k(m.params(), y[idx::M])
 }
 
 /// Perfusion fraction at a clamped steady activation, at rest otherwise.

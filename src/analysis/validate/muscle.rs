@@ -88,7 +88,7 @@ pub fn target2() -> R<Vec<Check>> {
         .fold(f64::INFINITY, f64::min);
     // Onset of full occlusion: the lowest activation with perfusion below 1 %.
     let onset = (0..=1000)
-        .map(|k| k as f64 / 1000.0)
+        .map(|k| f64::from(k) / 1000.0)
         .find(|&a| perfusion_at(m, &y, a) < 0.01)
         .unwrap_or(f64::NAN);
     Ok(vec![

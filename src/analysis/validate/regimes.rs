@@ -234,7 +234,7 @@ pub fn target16() -> R<Vec<Check>> {
     let (weak, y_weak) = weaker(BARNES_WEAK_STRENGTH)?;
     let onset = |m: &Model, y: &State| {
         (0..=1000)
-            .map(|k| k as f64 / 1000.0)
+            .map(|k| f64::from(k) / 1000.0)
             .find(|&a| perfusion_at(m, y, a) < 0.01)
             .map_or(100.0, |a| 100.0 * a)
     };

@@ -5,8 +5,9 @@
 //! piecewise branches the numeric types take. Nothing here restates an equation.
 //!
 //! Identifiers: states by their CSV names ([`crate::model::STATE_NAMES`]),
-//! parameters by their [`Params`] field names, inputs by [`DRIVER_NAMES`], derived
-//! constants by [`Derived::NAMES`] and algebraic quantities by [`Algebraic::NAMES`].
+//! parameters by their [`crate::model::params::Params`] field names, inputs by [`DRIVER_NAMES`], derived
+//! constants by [`crate::model::Derived::NAMES`] and algebraic quantities by
+//! [`crate::model::Algebraic::NAMES`].
 //! Every algebraic quantity and derived constant is referred to by name wherever it
 //! is used.
 
@@ -32,11 +33,11 @@ pub struct Definition {
 #[derive(Debug, Clone)]
 pub struct Equations {
     /// Constants derived from parameters (SBML initial assignments), in
-    /// [`Derived::NAMES`] order.
+    /// [`crate::model::Derived::NAMES`] order.
     pub derived_constants: Vec<Definition>,
     /// Algebraic quantities (SBML assignment rules), in dependency order.
     pub assignments: Vec<Definition>,
-    /// `d(state)/dt` for every state, in [`STATE_NAMES`] order (SBML rate rules);
+    /// `d(state)/dt` for every state, in [`crate::model::STATE_NAMES`] order (SBML rate rules);
     /// `unit` is the state's unit (the rate is that per second).
     pub rates: Vec<Definition>,
 }
@@ -53,7 +54,7 @@ pub fn driver_values(d: &Drivers) -> Vec<f64> {
 
 /// `softplus_w(x) = w·ln(1 + e^{x/w})` with the branches of
 /// [`Real::softplus`](crate::model::scalar::Real::softplus).
-pub fn softplus(x: Expr, w: Expr) -> Expr {
+pub(super) fn softplus(x: Expr, w: Expr) -> Expr {
     let z = x.clone() / w.clone();
     piecewise(
         vec![
@@ -68,7 +69,7 @@ pub fn softplus(x: Expr, w: Expr) -> Expr {
 }
 
 /// C¹ smoothstep: 0 for x ≤ 0, 1 for x ≥ 1, `x·x·(3 − 2x)` between.
-pub fn smoothstep(x: Expr) -> Expr {
+pub(super) fn smoothstep(x: Expr) -> Expr {
     piecewise(
         vec![
             (num(0.0), rel(Rel::Leq, x.clone(), num(0.0))),
@@ -79,7 +80,7 @@ pub fn smoothstep(x: Expr) -> Expr {
 }
 
 /// Hill function `x^h/(x^h + k^h)`, 0 for x ≤ 0.
-pub fn hill(x: Expr, k: Expr, h: Expr) -> Expr {
+pub(super) fn hill(x: Expr, k: Expr, h: Expr) -> Expr {
     let xh = pow(x.clone(), h.clone());
     piecewise(
         vec![(num(0.0), rel(Rel::Leq, x, num(0.0)))],

@@ -75,42 +75,42 @@ pub enum Expr {
 }
 
 /// An identifier.
-pub fn id(name: &str) -> Expr {
+pub(super) fn id(name: &str) -> Expr {
     Expr::Id(name.to_string())
 }
 
 /// A dimensionless number.
-pub fn num(x: f64) -> Expr {
+pub(super) fn num(x: f64) -> Expr {
     Expr::Num(x)
 }
 
 /// A number in the SBML unit `unit` (a unit id: builtin or defined in the model).
-pub fn qty(x: f64, unit: &'static str) -> Expr {
+pub(super) fn qty(x: f64, unit: &'static str) -> Expr {
     Expr::Quantity(x, unit)
 }
 
 /// `base ^ exponent`.
-pub fn pow(base: Expr, exponent: Expr) -> Expr {
+pub(super) fn pow(base: Expr, exponent: Expr) -> Expr {
     Expr::Power(Box::new(base), Box::new(exponent))
 }
 
 /// `e ^ x`.
-pub fn exp(x: Expr) -> Expr {
+pub(super) fn exp(x: Expr) -> Expr {
     Expr::Exp(Box::new(x))
 }
 
 /// Natural logarithm.
-pub fn ln(x: Expr) -> Expr {
+pub(super) fn ln(x: Expr) -> Expr {
     Expr::Ln(Box::new(x))
 }
 
 /// A relation `a rel b`.
-pub fn rel(r: Rel, a: Expr, b: Expr) -> Expr {
+pub(super) fn rel(r: Rel, a: Expr, b: Expr) -> Expr {
     Expr::Rel(r, Box::new(a), Box::new(b))
 }
 
 /// `piecewise(v1 if c1, v2 if c2, …, otherwise)`.
-pub fn piecewise(pieces: Vec<(Expr, Expr)>, otherwise: Expr) -> Expr {
+pub(super) fn piecewise(pieces: Vec<(Expr, Expr)>, otherwise: Expr) -> Expr {
     Expr::Piecewise(pieces, Box::new(otherwise))
 }
 
@@ -176,7 +176,7 @@ fn split_number(x: f64) -> (String, i32) {
 }
 
 /// A number as an `xsd:double` attribute value that reads back to the same `f64`.
-pub fn fmt_double(x: f64) -> String {
+pub(super) fn fmt_double(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();
     }
@@ -210,7 +210,7 @@ fn write_cn(out: &mut String, x: f64, unit: &str) {
 
 /// The SBML Level 3 Version 2 core namespace (bound to the `sbml` prefix inside
 /// `<math>` for unit attributes on numbers).
-pub const SBML_NS: &str = "http://www.sbml.org/sbml/level3/version2/core";
+pub(super) const SBML_NS: &str = "http://www.sbml.org/sbml/level3/version2/core";
 
 impl Expr {
     /// Write as content MathML (without the enclosing `<math>` element).

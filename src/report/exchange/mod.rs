@@ -6,10 +6,10 @@
 //! expression trees for SBML ([`to_sbml`]), [`python_module`] and [`markdown_table`]
 //! write it as text.
 
-pub mod equations;
-pub mod math;
-pub mod sbml;
-pub mod symbolic_model;
+mod equations;
+mod math;
+mod sbml;
+mod symbolic_model;
 
 pub use equations::{driver_values, equations, Definition, Equations, DRIVER_NAMES};
 pub use sbml::{derived_constant_values, parameter_values, plan, to_sbml, ExportError, Plan, Step};

@@ -35,6 +35,7 @@ use crate::model::params::{ParamSet, Params};
 use crate::model::{idx, Derived, Drivers, State, NS, STATE_NAMES};
 use crate::protocol::{Drug, Impulse, Schedule};
 use crate::simulation::Patient;
+use crate::units::HOUR;
 
 /// Why a model could not be exported.
 #[derive(Debug, thiserror::Error)]
@@ -331,7 +332,7 @@ impl Xml {
 }
 
 /// Namespace of spasm's own annotations.
-pub const ANNOTATION_NS: &str = "urn:spasm:sbml:annotation:1";
+pub(super) const ANNOTATION_NS: &str = "urn:spasm:sbml:annotation:1";
 
 fn finite(what: impl Into<String>, value: f64) -> Result<f64, ExportError> {
     if value.is_finite() {
@@ -793,7 +794,7 @@ fn model_notes(set: &ParamSet, plan: &Plan, t_end: f64) -> Vec<String> {
         format!(
             "Run length: {} s ({} h); schedule: {} later scheduled time(s).",
             fmt_double(t_end),
-            fmt_double(t_end / 3600.0),
+            fmt_double(t_end / HOUR),
             plan.steps.len()
         ),
     ];

@@ -1,8 +1,8 @@
 //! The model's equations as one symbolic graph (the generic right-hand side of
-//! `src/model/` evaluated with [`Sym`]), and the text forms derived from it: a Python
+//! `src/model/` evaluated with [`crate::model::symbolic::Sym`]), and the text forms derived from it: a Python
 //! module for the SciPy peer harness ([`python_module`]) and the equation table of
 //! docs/model.md ([`markdown_table`]). The SBML export reads the same graph
-//! ([`super::equations`]). Nothing here restates an equation.
+//! ([`mod@super::equations`]). Nothing here restates an equation.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -434,7 +434,7 @@ pub fn python_module() -> String {
 }
 
 /// The smooth helpers in Python, with the same branches as the numeric types.
-const PYTHON_HELPERS: &str = r#"
+const PYTHON_HELPERS: &str = r"
 def smoothstep(x):
     if x <= 0.0:
         return 0.0
@@ -458,7 +458,7 @@ def hill(x, k, h):
     xh = x ** h
     return xh / (xh + k ** h)
 
-"#;
+";
 
 /// The equation table of docs/model.md: every derived constant, algebraic quantity
 /// and rate as written in `src/model/`, one row each.

@@ -16,6 +16,7 @@ use crate::analysis::cohort::CohortSummary;
 use crate::analysis::compare::{ArmRow, Comparison};
 use crate::report::compare_tables::window_label;
 use crate::report::OutputError;
+use crate::units::{HOUR, MINUTE};
 
 /// Colour of treated arms (Okabe–Ito blue).
 const TREATED: RGBColor = RGBColor(0, 114, 178);
@@ -177,7 +178,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             )
         });
         let step = nice_step((hi - lo) / 5.0, &[1.0, 2.0, 2.5, 5.0, 10.0]);
-        let px = |v: f64| x0 + (((v - lo) / (hi - lo)) * panel_w as f64).round() as i32;
+        let px = |v: f64| x0 + (((v - lo) / (hi - lo)) * f64::from(panel_w)).round() as i32;
         let dec = if step >= 1.0 {
             0
         } else {
@@ -226,7 +227,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             let is_ref = c.reference == Some(i);
             let colour = if is_ref { REFERENCE } else { TREATED };
             let y = row_mid(i);
-            let half = (ROW_H as f64 * 0.3) as i32;
+            let half = (f64::from(ROW_H) * 0.3) as i32;
             let value = m.value();
             let text_style = black(16.0).pos(Pos::new(HPos::Left, VPos::Center));
             if !value.is_finite() {
@@ -364,7 +365,7 @@ pub fn endpoints_chart(c: &Comparison) -> Chart {
                 title: "Time in spasm (h)".into(),
                 marks: rows
                     .iter()
-                    .map(|a| Mark::Bar(a.endpoints.spasm_min / 60.0))
+                    .map(|a| Mark::Bar(a.endpoints.spasm_min / (HOUR / MINUTE)))
                     .collect(),
                 decimals: 1,
                 range: None,

@@ -4,9 +4,9 @@
 //! names "DejaVu Sans" first, with metric-compatible fallbacks. Every figure is a
 //! [`Drawable`] written by [`write_figure`].
 
-pub mod bistability;
-pub mod chart;
-pub mod timecourse;
+mod bistability;
+mod chart;
+mod timecourse;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;

@@ -22,7 +22,7 @@ use crate::report::{derived, time_unit_seconds, OutputError};
 use crate::scenario::{ArmResult, Scenario};
 
 /// Figure size, px.
-pub const SIZE: (u32, u32) = (1600, 1800);
+pub(super) const SIZE: (u32, u32) = (1600, 1800);
 
 /// Okabe–Ito colours (colour-blind safe); black first for the reference arm.
 const ARM_COLOURS: [RGBColor; 7] = [
@@ -466,7 +466,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
     let step = time_step(&fig.time_unit, x1 - x0);
     let first_tick = (x0 / step).ceil() * step;
     let ticks: Vec<f64> = (0..)
-        .map(|k| first_tick + k as f64 * step)
+        .map(|k| first_tick + f64::from(k) * step)
         .take_while(|&t| t <= x1 + 1e-9 * step)
         .collect();
     let x_dec = decimals_for(step);
@@ -482,7 +482,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
             .margin_top(4)
             .build_cartesian_2d(x0..x1, ylo..yhi)?;
         let (px, py) = chart.plotting_area().get_pixel_range();
-        let px_w = (px.end - px.start).max(1) as f64;
+        let px_w = f64::from((px.end - px.start).max(1));
 
         // Bands, at least 3 px wide so short sessions stay visible.
         let min_w = 3.0 * (x1 - x0) / px_w;
@@ -640,11 +640,11 @@ mod tests {
         let pts: Vec<(f64, f64)> = (0..100_000)
             .map(|k| {
                 (
-                    k as f64,
+                    f64::from(k),
                     if k == 54_321 {
                         10.0
                     } else {
-                        (k as f64 * 0.01).sin()
+                        (f64::from(k) * 0.01).sin()
                     },
                 )
             })
