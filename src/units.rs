@@ -324,6 +324,15 @@ impl Unit {
 }
 
 /// A number with its unit, as written by a user (`"90 s"`, `"400 mg"`, `"42 °C"`).
+///
+/// ```
+/// use spasm::units::Quantity;
+///
+/// assert_eq!(Quantity::parse("90 min").unwrap().to("h").unwrap(), 1.5);
+/// assert_eq!(Quantity::parse("0.4 g").unwrap().to("mg").unwrap(), 400.0);
+/// // A unit that measures something else is refused, not converted.
+/// assert!(Quantity::parse("400 mg").unwrap().to("s").is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
     /// The number as written.

@@ -2,7 +2,8 @@
 //! on every reference problem of `spasm::solver::problems`
 //! (`every_integrator_on_every_reference_problem`); the tests after it check what only
 //! one method promises (convergence order in the tolerance, step counts, limits,
-//! safeguards, the contract at the ends of an interval).
+//! safeguards, the contract at the ends of an interval). Length: ≈ 630 lines, one
+//! harness and the method-specific tests that use its problems.
 
 /// Everything lives in `solver` so that `cargo test solver` selects these tests.
 mod solver {

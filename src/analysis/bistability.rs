@@ -71,6 +71,18 @@ pub enum ProbeError {
 
 /// Probe the loop of `patient` at each injury level in `injuries` (0–1). Healing and
 /// any disc source are switched off so H stays where it is put.
+///
+/// ```
+/// use spasm::analysis::bistability::{bistable_range, scan};
+/// use spasm::simulation::Patient;
+///
+/// // A healthy muscle lets go after the effort when uninjured, holds a spasm when
+/// // badly injured.
+/// let rows = scan(&Patient::embedded("healthy")?, &[0.0, 0.9], &Default::default())?;
+/// assert!(!rows[0].bistable(0.05) && rows[1].bistable(0.05));
+/// assert_eq!(bistable_range(&rows), Some((0.9, 0.9)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn scan(
     patient: &Patient,
     injuries: &[f64],

@@ -77,11 +77,15 @@ pub enum CompareError {
     #[error("a cohort needs at least 1 patient (got {0})")]
     NoPatients(usize),
     /// Every patient of the cohort failed.
-    #[error("no patient of the cohort could be simulated; first failure: {0}")]
-    AllPatientsFailed(String),
-    /// Writing results failed.
-    #[error(transparent)]
-    Output(#[from] crate::report::OutputError),
+    #[error(
+        "no patient of the cohort could be simulated; first failure: patient {patient}: {source}"
+    )]
+    AllPatientsFailed {
+        /// The first patient that failed.
+        patient: usize,
+        /// Why it failed.
+        source: Box<RunError>,
+    },
 }
 
 /// Options of a comparison.
@@ -335,6 +339,24 @@ pub fn compare(
 }
 
 /// Run every arm of `scenario` and compare them.
+///
+/// ```
+/// use spasm::analysis::compare::{run_and_compare, CompareOptions, Cycle};
+/// use spasm::scenario::Scenario;
+///
+/// let sc = Scenario::load("examples/ibuprofen.toml".as_ref())?;
+/// let (_, c) = run_and_compare(&sc, &CompareOptions::default())?;
+/// assert_eq!(c.reference_arm().name, "no treatment");
+/// let best = c.ranked().next().unwrap();
+/// assert_eq!(best.name, "ibuprofen");
+/// assert!(best.diff_pain_auc_nrs_h < 0.0); // less pain than without treatment
+/// // Untreated, the spasm resolves as the injury heals; ibuprofen ends it sooner.
+/// match (best.cycle, c.reference_arm().cycle) {
+///     (Cycle::Broken(treated_h), Cycle::Broken(untreated_h)) => assert!(treated_h < untreated_h),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run_and_compare(
     scenario: &Scenario,
     opts: &CompareOptions,

@@ -137,6 +137,19 @@ pub struct ParamInfo {
 }
 
 /// A resolved parameter set: every parameter with its documentation.
+///
+/// ```
+/// use spasm::model::params::ParamSet;
+///
+/// let mut set = ParamSet::embedded("acute_injury").unwrap();
+/// let k_o = &set.entries["k_o"];
+/// assert!(!k_o.source.is_empty() && k_o.range[0] <= k_o.value && k_o.value <= k_o.range[1]);
+/// // Values are given in the set's unit (or another one of the same kind) and
+/// // converted to canonical units for the model.
+/// set.set_value("tau_heal", 7.0, Some("d"), "my experiment").unwrap();
+/// assert_eq!(set.to_params().unwrap().tau_heal, 7.0 * 86_400.0);
+/// assert!(set.set_value("tau_heel", 7.0, None, "typo").is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ParamSet {
     /// Set name.

@@ -122,6 +122,23 @@ pub struct Event {
 }
 
 /// Everything scheduled in one arm.
+///
+/// ```
+/// use spasm::model::Drivers;
+/// use spasm::protocol::{Drug, Effect, Impulse, Schedule};
+/// use spasm::units::{HOUR, MINUTE};
+///
+/// // A 20 min hot pack at 1 h, and ibuprofen 400 mg every 8 h, three doses.
+/// let s = Schedule::default()
+///     .window(HOUR, 20.0 * MINUTE, Effect::SkinHeat(43.0))
+///     .repeat_event(0.0, 8.0 * HOUR, 3, Impulse::Dose(Drug::Ibuprofen, 400.0));
+/// // Every scheduled time is a solver stop.
+/// assert_eq!(s.boundaries(0.0, 24.0 * HOUR), [HOUR, HOUR + 20.0 * MINUTE, 8.0 * HOUR, 16.0 * HOUR]);
+/// // The window holds over [start, end).
+/// let during = s.drivers_at(HOUR, &Drivers::default());
+/// assert_eq!(during.skin_heat, Some(43.0));
+/// assert_eq!(s.drivers_at(HOUR + 20.0 * MINUTE, &Drivers::default()).skin_heat, None);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Schedule {
     /// Windows (sessions, drivers).

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::compare_tables as report;
 use crate::analysis::cohort::CohortSummary;
-use crate::analysis::compare::{CompareError, Comparison};
+use crate::analysis::compare::Comparison;
 use crate::analysis::metrics::MetricThresholds;
 use crate::report::atomic::{write_bytes, PartialDir, Replace};
 use crate::report::json::write_json;
@@ -129,7 +129,7 @@ pub fn write_compare(
     c: &Comparison,
     cohort: Option<&CohortOutput>,
     opts: &WriteCompareOptions,
-) -> Result<CompareFiles, CompareError> {
+) -> Result<CompareFiles, OutputError> {
     #[cfg(not(feature = "figures"))]
     let _ = results; // only the time-course figure draws them
     let partial = PartialDir::create(dir, opts.replace)?;

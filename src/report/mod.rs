@@ -221,6 +221,19 @@ pub fn fmt_num(x: f64) -> String {
 /// Write a complete run directory at `dir` (see the module docs for its
 /// content). Built in `<dir>.partial-XXXX` next to it and renamed at the end; on
 /// error nothing is left behind and an existing `dir` is untouched.
+///
+/// ```
+/// use spasm::report::{write_run, WriteOptions};
+/// use spasm::scenario::Scenario;
+///
+/// let sc = Scenario::load("examples/ibuprofen.toml".as_ref())?;
+/// let dir = std::env::temp_dir().join(format!("spasm-doc-{}", std::process::id()));
+/// let files = write_run(&dir, &sc, &sc.run()?, &WriteOptions::default())?;
+/// assert!(files.dir.join("trajectories.csv").is_file() && files.dir.join("manifest.json").is_file());
+/// assert_eq!(files.endpoints.len(), 2);
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_run(
     dir: &Path,
     scenario: &Scenario,

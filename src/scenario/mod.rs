@@ -183,7 +183,13 @@ impl Scenario {
 
     /// The scenario patient's state at t = 0 (after settling).
     pub fn initial_state(&self) -> Result<State, RunError> {
-        self.patient
+        self.settled(&self.patient)
+    }
+
+    /// The state of `patient` (the scenario's, or a cohort's draw of it) after the
+    /// scenario's settling period.
+    pub fn settled(&self, patient: &Patient) -> Result<State, RunError> {
+        patient
             .settle(self.settle, &self.solver)
             .map_err(|source| RunError::Settle { arm: None, source })
     }
@@ -202,6 +208,18 @@ impl Scenario {
     /// draw of it), whose settled state is `y0`; an arm with overrides gets its own
     /// patient, settled here.
     pub fn run_arm(&self, arm: &Arm, base: &Patient, y0: &State) -> Result<ArmResult, RunError> {
+        self.run_arm_at(arm, base, y0, &grid(self.duration, self.output_every))
+    }
+
+    /// [`Scenario::run_arm`] with output at `samples` (s, sorted, within the run)
+    /// instead of the scenario's grid.
+    pub fn run_arm_at(
+        &self,
+        arm: &Arm,
+        base: &Patient,
+        y0: &State,
+        samples: &[f64],
+    ) -> Result<ArmResult, RunError> {
         let patient = arm.patient(base).map_err(|source| RunError::Overrides {
             arm: arm.name.clone(),
             source,
@@ -216,9 +234,8 @@ impl Scenario {
                     source,
                 })?
         };
-        let samples = grid(self.duration, self.output_every);
         let trajectory = patient
-            .run(&start, &arm.schedule, self.duration, &samples, &self.solver)
+            .run(&start, &arm.schedule, self.duration, samples, &self.solver)
             .map_err(|source| RunError::Arm {
                 arm: arm.name.clone(),
                 source,

@@ -16,6 +16,28 @@ pub mod problems;
 pub mod rodas;
 
 /// A first-order ODE system `dy/dt = f(t, y)` of fixed dimension `N`.
+///
+/// ```
+/// use nalgebra::{SMatrix, SVector};
+/// use spasm::solver::rodas::Rodas4;
+/// use spasm::solver::{Integrator, OdeSystem, StepLimits, Tolerances};
+///
+/// /// Logistic growth y' = r y (1 − y), a known answer: 1 / (1 + 9 e^(−r t)) from 0.1.
+/// struct Logistic(f64);
+/// impl OdeSystem<1> for Logistic {
+///     fn rhs(&self, _t: f64, y: &SVector<f64, 1>) -> SVector<f64, 1> {
+///         SVector::from([self.0 * y[0] * (1.0 - y[0])])
+///     }
+///     fn jacobian(&self, _t: f64, y: &SVector<f64, 1>) -> SMatrix<f64, 1, 1> {
+///         SMatrix::from([[self.0 * (1.0 - 2.0 * y[0])]])
+///     }
+/// }
+/// let mut solver = Rodas4::new(Tolerances::uniform(1e-8, 1e-10), StepLimits::default());
+/// let y = solver
+///     .integrate(&Logistic(2.0), 0.0, &SVector::from([0.1]), 3.0, &[], &mut |_, _| {})
+///     .unwrap();
+/// assert!((y[0] - 1.0 / (1.0 + 9.0 * (-6.0f64).exp())).abs() < 1e-7);
+/// ```
 pub trait OdeSystem<const N: usize> {
     /// Right-hand side `f(t, y)`, in state units per unit time.
     fn rhs(&self, t: f64, y: &SVector<f64, N>) -> SVector<f64, N>;
@@ -138,6 +160,25 @@ pub enum SolverError {
 
 /// A solver that advances a system over one segment `[t0, t1]`, stopping exactly at
 /// `t1`, and reports the state at requested sample times by dense output.
+///
+/// ```
+/// use nalgebra::SVector;
+/// use spasm::solver::explicit::Dopri5;
+/// use spasm::solver::{problems, Integrator, StepLimits};
+///
+/// // Samples are delivered in order, exactly at the times asked for.
+/// let p = problems::oscillator();
+/// let mut solver = Dopri5::new(1e-9, 1e-9, StepLimits::default());
+/// let mut seen = Vec::new();
+/// let y = solver
+///     .integrate(&p.system, 0.0, &SVector::from(p.y0), 2.0, &[0.5, 1.0], &mut |t, y| {
+///         seen.push((t, y[0]))
+///     })
+///     .unwrap();
+/// assert_eq!(seen.iter().map(|s| s.0).collect::<Vec<_>>(), [0.5, 1.0]);
+/// assert!((seen[1].1 - 1f64.cos()).abs() < 1e-7 && (y[0] - 2f64.cos()).abs() < 1e-7);
+/// assert!(solver.stats().accepted_steps > 0);
+/// ```
 pub trait Integrator<const N: usize> {
     /// Integrate `sys` from `(t0, y0)` to `t1` and return `y(t1)`.
     ///

@@ -1,5 +1,9 @@
 //! RODAS4: a linearly implicit (Rosenbrock) one-step method of order 4(3).
 //!
+//! Length: one method in one file (≈ 620 lines of coefficients, step, error control,
+//! dense output and safeguards, then its unit tests); split, the step would be read
+//! apart from the coefficients it uses.
+//!
 //! Method and coefficients: E. Hairer & G. Wanner, *Solving Ordinary Differential
 //! Equations II: Stiff and Differential-Algebraic Problems*, 2nd ed., Springer 1996,
 //! §IV.7, and their Fortran code `rodas.f` (coefficient set `METH = 1`). Six stages,

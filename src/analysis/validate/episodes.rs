@@ -2,9 +2,11 @@
 //! cohort over 12 months, and numerics; and the standard protocols they use.
 
 use super::{check, go, rested, Check, ValidateError, R};
+use crate::analysis::cohort::{drawn_patient, CohortSpec};
 use crate::model::idx;
 use crate::protocol::catalogue::defaults::HOT_PACK_C;
 use crate::protocol::{Drug, Effect, Impulse, Schedule};
+use crate::scenario::parse_scenario;
 use crate::simulation::{grid, SolverConfig, SolverKind, Trajectory};
 use crate::units::{DAY, HOUR, MINUTE as MIN};
 
@@ -55,11 +57,8 @@ type EpisodeOutcome = (f64, bool, f64, bool);
 pub fn target10() -> R<Vec<Check>> {
     use rayon::prelude::*;
     let src = "Pengel 2003 BMJ 327:323; Henschke 2008 BMJ 337:a171; Malmivaara 1995 NEJM 332:351";
-    let sc = crate::scenario::parse_scenario(EPISODE_TOML, "examples/episode_12_months.toml")
-        .map_err(|e| ValidateError::Scenario(e.to_string()))?;
-    let spec = crate::analysis::cohort::CohortSpec::embedded()
-        .and_then(|c| c.resolve(&sc))
-        .map_err(|e| ValidateError::Scenario(e.to_string()))?;
+    let sc = parse_scenario(EPISODE_TOML, "examples/episode_12_months.toml")?;
+    let spec = CohortSpec::embedded().and_then(|c| c.resolve(&sc))?;
     let (n, seed) = EPISODE_COHORT;
     // Every 10 min over the first day (to catch the pain peak), then daily.
     let mut samples = grid(DAY, 10.0 * MIN);
@@ -67,16 +66,12 @@ pub fn target10() -> R<Vec<Check>> {
     let patients: Vec<Vec<EpisodeOutcome>> = (0..n)
         .into_par_iter()
         .map(|k| -> R<Vec<EpisodeOutcome>> {
-            let drawn = crate::analysis::cohort::draw_patient(&spec, seed, k as u64);
-            let patient = sc.patient.with_values(
-                spec.iter().map(|r| r.name.as_str()).zip(drawn),
-                "target 10 cohort draw",
-            )?;
-            let y0 = patient.settle(sc.settle, &sc.solver)?;
+            let patient = drawn_patient(&sc, &spec, seed, k)?;
+            let y0 = sc.settled(&patient)?;
             sc.arms
                 .iter()
                 .map(|arm| {
-                    let tr = patient.run(&y0, &arm.schedule, sc.duration, &samples, &sc.solver)?;
+                    let tr = sc.run_arm_at(arm, &patient, &y0, &samples)?.trajectory;
                     let pain = tr.series(idx::P);
                     let at = |day: f64| pain[tr.times.partition_point(|&t| t < day * DAY)];
                     let first_day_peak = pain
@@ -99,9 +94,10 @@ pub fn target10() -> R<Vec<Check>> {
         })
         .collect::<R<_>>()?;
     let arm = |name: &str| {
-        sc.arms.iter().position(|a| a.name == name).ok_or_else(|| {
-            ValidateError::Scenario(format!("the episode scenario lacks the arm '{name}'"))
-        })
+        sc.arms
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| ValidateError::MissingArm(name.to_string()))
     };
     let summary = |a: usize| {
         let fall = patients.iter().map(|p| p[a].0).sum::<f64>() / n as f64;

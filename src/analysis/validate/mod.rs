@@ -21,10 +21,12 @@ pub use heat_and_drugs::{target15, target6, target7};
 pub use muscle::{target1, target2, target3, target4, target5};
 pub use regimes::{target12, target13, target14, target16, target8, BARNES_WEAK_STRENGTH};
 
+use crate::analysis::compare::CompareError;
 use crate::model::metabolism::interstitial_k;
 use crate::model::params::ParamError;
 use crate::model::{idx, Model, State};
 use crate::protocol::Schedule;
+use crate::scenario::{RunError, ScenarioError};
 use crate::simulation::{grid, Patient, SolverConfig, Trajectory};
 use crate::solver::SolverError;
 
@@ -54,9 +56,18 @@ pub enum ValidateError {
     /// A run failed numerically.
     #[error(transparent)]
     Solver(#[from] SolverError),
-    /// An embedded scenario or cohort file failed to load.
-    #[error("{0}")]
-    Scenario(String),
+    /// A scenario's run failed.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// An embedded scenario file failed to load.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The embedded cohort distributions failed to load.
+    #[error(transparent)]
+    Cohort(#[from] CompareError),
+    /// An embedded scenario lacks an arm a target needs.
+    #[error("the episode scenario lacks the arm '{0}'")]
+    MissingArm(String),
 }
 
 type R<T> = Result<T, ValidateError>;

@@ -1,6 +1,9 @@
 //! The time course of a run: panels of states over time with the arms overlaid and
 //! the intervention windows shaded.
 //!
+//! Length: one figure (≈ 630 lines): its data, the layout of the panels and the
+//! drawing, which read best together.
+//!
 //! Panels, top to bottom (drug panels only when a drug is present in some arm):
 //! contraction (%MVC), blood flow (× rest), interstitial K⁺ (mM), pain (NRS),
 //! muscle temperature at 1 cm (solid) and 3 cm (dashed) (°C), ibuprofen (mg/L),
