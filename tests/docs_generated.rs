@@ -1,11 +1,12 @@
-//! The tables in docs/model.md are generated from the model, not written by hand: the
-//! equation table from the symbolic evaluation of `src/model/` (`spasm export
-//! equations`), the parameter tables from `models/*.toml`. This test regenerates them
-//! and fails if the file differs; `SPASM_UPDATE_DOCS=1 cargo test --release --test
-//! docs_generated` writes the fresh tables into the file instead.
+//! What is generated from the model is checked to be fresh: the tables in
+//! docs/model.md (the equation table from the symbolic evaluation of `src/model/`,
+//! `spasm export equations`; the parameter tables from `models/*.toml`) and the
+//! straight-line right-hand side and Jacobian of `src/model/generated.rs`. These tests
+//! regenerate them and fail if a file differs; `SPASM_UPDATE_DOCS=1 cargo test
+//! --release --test docs_generated` writes the fresh text into the files instead.
 
 use spasm::model::params::{embedded_names, ParamSet};
-use spasm::report::exchange::markdown_table;
+use spasm::report::exchange::{markdown_table, rust_module};
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md");
 
@@ -39,17 +40,32 @@ fn generated(doc: &str) -> String {
     fill(&doc, "sets", &sets)
 }
 
-#[test]
-fn docs_model_md_tables_are_generated_from_the_model() {
-    let doc = std::fs::read_to_string(PATH).unwrap();
-    let fresh = generated(&doc);
+/// Compare `path` with `fresh`, or write it when `SPASM_UPDATE_DOCS=1`.
+fn check_fresh(path: &str, fresh: &str) {
+    let current = std::fs::read_to_string(path).unwrap_or_default();
     if std::env::var("SPASM_UPDATE_DOCS").is_ok_and(|v| v == "1") {
-        std::fs::write(PATH, &fresh).unwrap();
+        if current != fresh {
+            std::fs::write(path, fresh).unwrap();
+        }
         return;
     }
     assert!(
-        doc == fresh,
-        "docs/model.md's generated tables are stale; regenerate them with\n  \
+        current == fresh,
+        "{path} is stale; regenerate it with\n  \
          SPASM_UPDATE_DOCS=1 cargo test --release --test docs_generated"
+    );
+}
+
+#[test]
+fn docs_model_md_tables_are_generated_from_the_model() {
+    let doc = std::fs::read_to_string(PATH).unwrap();
+    check_fresh(PATH, &generated(&doc));
+}
+
+#[test]
+fn the_straight_line_model_is_generated_from_the_model() {
+    check_fresh(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/generated.rs"),
+        &rust_module(),
     );
 }

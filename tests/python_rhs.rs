@@ -1,7 +1,10 @@
 //! The generated Python right-hand side (`spasm export python`, used by the SciPy peer
 //! harness) computes what the simulator computes: the same derived constants, the
-//! same algebraic quantities and the same `dy/dt`, to 1e-12 relative, at random states
-//! and inputs of every embedded parameter set.
+//! same algebraic quantities and the same `dy/dt`, to 1e-12 relative, and the same
+//! Jacobian `∂f/∂y` to 1e-10 relative plus 1e-14 of the row's largest entry (its
+//! entries are sums whose terms can cancel, so a last-bit difference between Python's
+//! and Rust's `exp`/`pow` grows, and an exact zero can come out as round-off), at random
+//! states and inputs of every embedded parameter set.
 //!
 //! Needs a `python3` on the PATH (standard library only). Without one the test prints
 //! one line and passes, unless `SPASM_REQUIRE_PEERS=1`, which makes it fail.
@@ -37,7 +40,9 @@ for c in cases:
     k = m.derived(c["p"])
     al = m.algebraic(c["p"], k, c["u"], c["y"])
     dy = m.make_rhs(c["p"], k, c["u"])(0.0, c["y"])
-    out.append({"k": [k[n] for n in m.DERIVED], "al": [al[n] for n in m.ALGEBRAIC], "dy": dy})
+    jac = m.make_jac(c["p"], k, c["u"])(0.0, c["y"])
+    out.append({"k": [k[n] for n in m.DERIVED], "al": [al[n] for n in m.ALGEBRAIC], "dy": dy,
+                "jac": [v for row in jac for v in row]})
 json.dump(out, sys.stdout)
 "#;
 
@@ -112,6 +117,7 @@ fn generated_python_computes_what_the_simulator_computes() {
                 m.derived().values().to_vec(),
                 m.algebraic(&y.data.0[0]).values().to_vec(),
                 m.rhs(0.0, &y),
+                m.jacobian(0.0, &y),
             ));
         }
     }
@@ -135,13 +141,16 @@ fn generated_python_computes_what_the_simulator_computes() {
         String::from_utf8_lossy(&out.stderr)
     );
     let got: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let close = |a: f64, b: f64, what: &str| {
-        assert!(
-            (a - b).abs() <= 1e-12 * a.abs().max(b.abs()) + 1e-300,
-            "{what}: Python {a:e} vs spasm {b:e}"
-        );
+    let within = |rel: f64, floor: f64| {
+        move |a: f64, b: f64, what: &str| {
+            assert!(
+                (a - b).abs() <= rel * a.abs().max(b.abs()) + floor,
+                "{what}: Python {a:e} vs spasm {b:e}"
+            );
+        }
     };
-    for (k, (g, (set, derived, algebraic, dy))) in got.iter().zip(&expected).enumerate() {
+    let close = within(1e-12, 1e-300);
+    for (k, (g, (set, derived, algebraic, dy, jac))) in got.iter().zip(&expected).enumerate() {
         let vals = |key: &str| -> Vec<f64> {
             g[key]
                 .as_array()
@@ -166,6 +175,17 @@ fn generated_python_computes_what_the_simulator_computes() {
         assert_eq!(py_dy.len(), NS);
         for (i, (a, b)) in py_dy.iter().zip(dy.iter()).enumerate() {
             close(*a, *b, &format!("{set} case {k}: d{}/dt", STATE_NAMES[i].0));
+        }
+        let py_jac = vals("jac");
+        assert_eq!(py_jac.len(), NS * NS);
+        for (n, a) in py_jac.iter().enumerate() {
+            let (r, c) = (n / NS, n % NS);
+            let what = format!(
+                "{set} case {k}: d(d{}/dt)/d{}",
+                STATE_NAMES[r].0, STATE_NAMES[c].0
+            );
+            let row_scale = jac.row(r).amax();
+            within(1e-10, 1e-14 * row_scale)(*a, jac[(r, c)], &what);
         }
     }
 }

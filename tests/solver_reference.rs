@@ -490,9 +490,11 @@ mod solver {
         assert!((y[0] - (1.0 - (-1.0f64).exp())).abs() < 1e-6);
         let s = solver.stats();
         let attempts = s.accepted_steps + s.rejected_steps;
-        // Per attempt: 5 stage evaluations and one LU; per accepted point: f and J.
+        // Per attempt: 5 stage evaluations and one LU; per accepted point: f and J
+        // (the start, then every accepted point but the last); at t1: f, kept to tell
+        // whether the next call continues from there.
         assert_eq!(s.lu_decompositions, attempts);
-        assert_eq!(s.rhs_evals, 5 * attempts + s.accepted_steps);
+        assert_eq!(s.rhs_evals, 5 * attempts + s.accepted_steps + 1);
         assert_eq!(s.jacobian_evals, s.accepted_steps);
         // Stats accumulate over calls.
         let (_, _) = run(&mut solver, &Fence, [0.0], 1.0, &[]);

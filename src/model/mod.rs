@@ -11,6 +11,8 @@
 
 pub mod activation;
 pub mod fusimotor;
+#[rustfmt::skip]
+mod generated;
 pub mod injury;
 pub mod inputs;
 pub mod metabolism;
@@ -24,6 +26,7 @@ pub mod thermal;
 
 use nalgebra::SVector;
 
+pub use generated::JACOBIAN_NONZEROS;
 pub use inputs::Inputs;
 pub use params::{ParamError, ParamSet, Params};
 use scalar::{Num, Real};
@@ -500,6 +503,23 @@ impl Model {
             u,
             y,
         }
+    }
+
+    /// Right-hand side at `y` from the generated straight-line code (the same
+    /// equations as [`Model::rhs_generic`], evaluated without the generic types).
+    pub fn rhs_at(&self, y: &[f64; NS]) -> [f64; NS] {
+        generated::rhs(&self.p, &self.k.values(), &self.drivers.inputs(), y)
+    }
+
+    /// Right-hand side and the exact Jacobian ∂f/∂y at `y`, from the generated code:
+    /// the Jacobian's structural nonzeros in the order of [`Model::jacobian_pattern`].
+    pub fn rhs_and_jacobian_at(&self, y: &[f64; NS]) -> ([f64; NS], [f64; JACOBIAN_NONZEROS]) {
+        generated::rhs_and_jacobian(&self.p, &self.k.values(), &self.drivers.inputs(), y)
+    }
+
+    /// The structural nonzeros of the Jacobian as (row, column), row-major.
+    pub fn jacobian_pattern() -> &'static [(usize, usize)] {
+        &generated::JACOBIAN_PATTERN
     }
 
     /// Right-hand side on a plain array, for any number type over `f64` parameters.

@@ -162,6 +162,48 @@ impl Real<f64> for f64 {
     }
 }
 
+/// Slopes of the smooth building blocks of [`Real`] for `f64` (the generated Jacobian
+/// of `super::generated` and its symbolic form use them): each is the derivative of
+/// the function of the same name, branch for branch. The tests check them against
+/// dual numbers.
+pub mod slopes {
+    use super::Real;
+
+    /// d smoothstep(x) / dx: `6 x (1 − x)` on (0, 1), 0 outside.
+    pub fn smoothstep(x: f64) -> f64 {
+        if x > 0.0 && x < 1.0 {
+            6.0 * x * (1.0 - x)
+        } else {
+            0.0
+        }
+    }
+
+    /// ∂ softplus(x, w) / ∂x: the logistic function of z = x/w (1 above z = 30, e^z
+    /// below −30, as the branches of softplus).
+    pub fn softplus(x: f64, w: f64) -> f64 {
+        let z = x / w;
+        if z > 30.0 {
+            1.0
+        } else if z < -30.0 {
+            z.exp()
+        } else {
+            let e = z.exp();
+            e / (1.0 + e)
+        }
+    }
+
+    /// ∂ hill(x, k, h) / ∂x = h·v·(1 − v)/x with v = hill(x, k, h); 0 for x ≤ 0. The
+    /// slope in k is −(x/k) times this.
+    pub fn hill(x: f64, k: f64, h: f64) -> f64 {
+        if x <= 0.0 {
+            0.0
+        } else {
+            let v = x.hill(k, h);
+            h * v * (1.0 - v) / x
+        }
+    }
+}
+
 /// Forward-mode dual number with `N` derivative directions (exact Jacobians).
 pub type Dual<const N: usize> = DualSVec64<N>;
 
@@ -251,6 +293,46 @@ mod tests {
         assert!((1.7f64.pow(2.5) - 1.7f64.powf(2.5)).abs() < 1e-15);
         assert_eq!(f64::select_positive(1.0, 2.0, 3.0), 2.0);
         assert_eq!(f64::select_positive(0.0, 2.0, 3.0), 3.0);
+    }
+
+    #[test]
+    fn slopes_are_the_derivatives() {
+        let d = |f: &dyn Fn(Dual64) -> Dual64, x: f64| first_derivative(f, x).1;
+        for x in [-0.5, 0.0, 1e-9, 0.3, 0.5, 0.99, 1.0, 1.5] {
+            let (s, dual) = (slopes::smoothstep(x), d(&|x| x.smoothstep(), x));
+            assert!(
+                (s - dual).abs() <= 1e-14 * dual.abs(),
+                "x = {x}: {s} {dual}"
+            );
+        }
+        for x in [-1.0, -0.31, -0.2, 0.0, 0.05, 0.29, 0.31, 2.0] {
+            let (s, dual) = (slopes::softplus(x, 0.01), d(&|x| x.softplus(0.01), x));
+            assert!(
+                (s - dual).abs() <= 1e-14 * dual.abs().max(1e-300),
+                "x = {x}: {s} {dual}"
+            );
+        }
+        for (x, h) in [
+            (0.5, 3.0),
+            (2.0, 2.0),
+            (1.3, 2.5),
+            (1e-3, 4.0),
+            (0.0, 2.0),
+            (-1.0, 2.0),
+        ] {
+            let s = slopes::hill(x, 0.8, h);
+            let dual = d(&|x| x.hill(Dual64::from_re(0.8), h), x);
+            assert!(
+                (s - dual).abs() <= 1e-13 * dual.abs().max(1e-300),
+                "x = {x}: {s} {dual}"
+            );
+            // The slope in k.
+            let dk = d(&|k| Dual64::from_re(x).hill(k, h), 0.8);
+            assert!(
+                (-(x / 0.8) * s - dk).abs() <= 1e-13 * dk.abs().max(1e-300),
+                "x = {x}"
+            );
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::scalar::{Num, Real};
+use super::scalar::{slopes, Num, Real};
 
 /// A handle to a node of the current thread's expression arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,6 +65,12 @@ pub enum Node {
     Hill(Sym, Sym, Sym),
     /// `then` if `cond > 0` else `otherwise` (see [`Real::select_positive`]).
     SelectPositive(Sym, Sym, Sym),
+    /// Slope of smoothstep at `a` ([`slopes::smoothstep`]); only in derivatives.
+    SmoothStepSlope(Sym),
+    /// Slope in `x` of softplus of `x` with width `w` ([`slopes::softplus`]).
+    SoftplusSlope(Sym, Sym),
+    /// Slope in `x` of the Hill function ([`slopes::hill`]).
+    HillSlope(Sym, Sym, Sym),
 }
 
 #[derive(Default)]
@@ -134,6 +140,9 @@ impl Graph {
             Node::Softplus(x, w) => e(x).softplus(e(w)),
             Node::Hill(x, k, h) => e(x).hill(e(k), e(h)),
             Node::SelectPositive(c, a, b) => f64::select_positive(e(c), e(a), e(b)),
+            Node::SmoothStepSlope(a) => slopes::smoothstep(e(a)),
+            Node::SoftplusSlope(x, w) => slopes::softplus(e(x), e(w)),
+            Node::HillSlope(x, k, h) => slopes::hill(e(x), e(k), e(h)),
         }
     }
 
@@ -168,15 +177,139 @@ pub fn children(n: Node) -> Vec<Sym> {
         | Node::Ln(a)
         | Node::Ln1p(a)
         | Node::Powi(a, _)
-        | Node::SmoothStep(a) => vec![a],
+        | Node::SmoothStep(a)
+        | Node::SmoothStepSlope(a) => vec![a],
         Node::Add(a, b)
         | Node::Sub(a, b)
         | Node::Mul(a, b)
         | Node::Div(a, b)
         | Node::Pow(a, b)
-        | Node::Softplus(a, b) => vec![a, b],
-        Node::Hill(a, b, c) | Node::SelectPositive(a, b, c) => vec![a, b, c],
+        | Node::Softplus(a, b)
+        | Node::SoftplusSlope(a, b) => vec![a, b],
+        Node::Hill(a, b, c) | Node::HillSlope(a, b, c) | Node::SelectPositive(a, b, c) => {
+            vec![a, b, c]
+        }
     }
+}
+
+/// Sparse derivatives, by forward differentiation of the current arena's graph: for
+/// each of `outputs`, the `(j, ∂output/∂wrt[j])` that are not structurally zero, `j`
+/// ascending. The derivatives are new nodes of the arena (sharing every common
+/// subexpression with the values), so call this inside [`capture`].
+///
+/// Every rule differentiates the numeric function branch for branch (the smooth
+/// helpers through their [`slopes`]). Widths, Hill exponents, exponents of `pow` and
+/// the conditions of `select_positive` must not depend on `wrt`; a graph where one
+/// does is a programming error and panics.
+pub fn derivatives(outputs: &[Sym], wrt: &[&'static str]) -> Vec<Vec<(usize, Sym)>> {
+    type Map = std::collections::BTreeMap<usize, Sym>;
+    fn order(s: Sym, seen: &mut std::collections::HashSet<Sym>, out: &mut Vec<Sym>) {
+        if seen.insert(s) {
+            for c in children(node(s)) {
+                order(c, seen, out);
+            }
+            out.push(s);
+        }
+    }
+    let mut topo = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for &o in outputs {
+        order(o, &mut seen, &mut topo);
+    }
+    let scale = |m: &Map, f: Sym| -> Map { m.iter().map(|(&j, &v)| (j, v * f)).collect() };
+    let combine = |a: &Map, b: &Map, f: &dyn Fn(Option<Sym>, Option<Sym>) -> Sym| -> Map {
+        let keys: std::collections::BTreeSet<usize> = a.keys().chain(b.keys()).copied().collect();
+        keys.into_iter()
+            .map(|j| (j, f(a.get(&j).copied(), b.get(&j).copied())))
+            .collect()
+    };
+    let zero = Sym::lit(0.0);
+    let mut d: HashMap<Sym, Map> = HashMap::new();
+    for s in topo {
+        let constant = |t: Sym, what: &str, d: &HashMap<Sym, Map>| {
+            assert!(
+                d[&t].is_empty(),
+                "{what} depends on a differentiation variable"
+            );
+        };
+        let map = match node(s) {
+            Node::Num(_) => Map::new(),
+            Node::Var(v) => wrt
+                .iter()
+                .position(|w| *w == v)
+                .map(|j| (j, Sym::lit(1.0)))
+                .into_iter()
+                .collect(),
+            Node::Add(a, b) => combine(&d[&a], &d[&b], &|x, y| match (x, y) {
+                (Some(x), Some(y)) => x + y,
+                (x, y) => x.or(y).unwrap_or(zero),
+            }),
+            Node::Sub(a, b) => combine(&d[&a], &d[&b], &|x, y| match (x, y) {
+                (Some(x), Some(y)) => x - y,
+                (Some(x), None) => x,
+                (None, y) => -y.unwrap_or(zero),
+            }),
+            Node::Neg(a) => d[&a].iter().map(|(&j, &v)| (j, -v)).collect(),
+            Node::Mul(a, b) => combine(&d[&a], &d[&b], &|x, y| match (x, y) {
+                (Some(x), Some(y)) => x * b + a * y,
+                (Some(x), None) => x * b,
+                (None, y) => a * y.unwrap_or(zero),
+            }),
+            Node::Div(a, b) => combine(&d[&a], &d[&b], &|x, y| match (x, y) {
+                (Some(x), Some(y)) => (x - s * y) / b,
+                (Some(x), None) => x / b,
+                (None, y) => -(s * y.unwrap_or(zero)) / b,
+            }),
+            Node::Exp(a) => scale(&d[&a], s),
+            Node::Ln(a) => d[&a].iter().map(|(&j, &v)| (j, v / a)).collect(),
+            Node::Ln1p(a) => d[&a].iter().map(|(&j, &v)| (j, v / (a + 1.0))).collect(),
+            Node::Powi(a, n) => {
+                let f = if n == 1 {
+                    Sym::lit(1.0)
+                } else {
+                    a.powi(n - 1) * f64::from(n)
+                };
+                scale(&d[&a], f)
+            }
+            Node::Pow(a, b) => {
+                constant(b, "an exponent", &d);
+                scale(&d[&a], b * <Sym as Real<Sym>>::pow(a, b - 1.0))
+            }
+            Node::SmoothStep(a) => scale(&d[&a], intern(Node::SmoothStepSlope(a))),
+            Node::Softplus(x, w) => {
+                constant(w, "a softplus width", &d);
+                scale(&d[&x], intern(Node::SoftplusSlope(x, w)))
+            }
+            Node::Hill(x, k, h) => {
+                constant(h, "a Hill exponent", &d);
+                let sx = intern(Node::HillSlope(x, k, h));
+                let sk = -(x / k * sx);
+                combine(&d[&x], &d[&k], &|dx, dk| match (dx, dk) {
+                    (Some(dx), Some(dk)) => dx * sx + dk * sk,
+                    (Some(dx), None) => dx * sx,
+                    (None, dk) => dk.unwrap_or(zero) * sk,
+                })
+            }
+            Node::SelectPositive(c, a, b) => {
+                constant(c, "a switch condition", &d);
+                combine(&d[&a], &d[&b], &|x, y| {
+                    intern(Node::SelectPositive(
+                        c,
+                        x.unwrap_or(zero),
+                        y.unwrap_or(zero),
+                    ))
+                })
+            }
+            n @ (Node::SmoothStepSlope(_) | Node::SoftplusSlope(..) | Node::HillSlope(..)) => {
+                panic!("second derivatives are not supported ({n:?})")
+            }
+        };
+        d.insert(s, map);
+    }
+    outputs
+        .iter()
+        .map(|o| d[o].iter().map(|(&j, &v)| (j, v)).collect())
+        .collect()
 }
 
 /// Run `f` on a fresh arena and return the graph it built with `f`'s result.
@@ -188,6 +321,11 @@ pub fn capture<R>(f: impl FnOnce() -> R) -> (Graph, R) {
 }
 
 impl Sym {
+    /// The node's position in its graph (for naming temporaries in generated code).
+    pub fn index(self) -> u32 {
+        self.0
+    }
+
     /// A named quantity.
     pub fn var(name: &'static str) -> Sym {
         intern(Node::Var(name))

@@ -11,6 +11,7 @@
 
 use nalgebra::{SMatrix, SVector};
 
+mod block_lu;
 pub mod explicit;
 pub mod problems;
 pub mod rodas;
@@ -45,10 +46,34 @@ pub trait OdeSystem<const N: usize> {
     /// Exact Jacobian `∂f/∂y` at `(t, y)`.
     fn jacobian(&self, t: f64, y: &SVector<f64, N>) -> SMatrix<f64, N, N>;
 
-    /// Partial time derivative `∂f/∂t`. Zero by default: the simulator's systems are
-    /// autonomous within a schedule segment.
-    fn time_derivative(&self, _t: f64, _y: &SVector<f64, N>) -> SVector<f64, N> {
-        SVector::zeros()
+    /// `f(t, y)`, with `∂f/∂y` written into `jac`: the structural nonzeros in the
+    /// order of [`jacobian_pattern`](Self::jacobian_pattern), or all `N × N` entries
+    /// column-major when there is no pattern. A system that computes both faster at
+    /// once overrides this.
+    fn rhs_and_jacobian(&self, t: f64, y: &SVector<f64, N>, jac: &mut [f64]) -> SVector<f64, N> {
+        let dense = self.jacobian(t, y);
+        match self.jacobian_pattern() {
+            Some(pattern) => {
+                for (v, &(r, c)) in jac.iter_mut().zip(pattern) {
+                    *v = dense[(r, c)];
+                }
+            }
+            None => jac.copy_from_slice(dense.as_slice()),
+        }
+        self.rhs(t, y)
+    }
+
+    /// The structural nonzeros of `∂f/∂y` as (row, column), each once, if known:
+    /// entries outside it are zero at every `(t, y)`. An implicit method uses it to
+    /// factorise only what is coupled. `None` (the default): dense.
+    fn jacobian_pattern(&self) -> Option<&[(usize, usize)]> {
+        None
+    }
+
+    /// Partial time derivative `∂f/∂t`; `None` (the default) for an autonomous system,
+    /// as the simulator's systems are within a schedule segment.
+    fn time_derivative(&self, _t: f64, _y: &SVector<f64, N>) -> Option<SVector<f64, N>> {
+        None
     }
 
     /// Which components are physically non-negative (the solver rejects steps that

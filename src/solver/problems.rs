@@ -141,8 +141,8 @@ impl OdeSystem<1> for Forced {
     fn jacobian(&self, _t: f64, _y: &SVector<f64, 1>) -> SMatrix<f64, 1, 1> {
         SMatrix::from([[-1.0]])
     }
-    fn time_derivative(&self, t: f64, _y: &SVector<f64, 1>) -> SVector<f64, 1> {
-        SVector::from([t.cos()])
+    fn time_derivative(&self, t: f64, _y: &SVector<f64, 1>) -> Option<SVector<f64, 1>> {
+        Some(SVector::from([t.cos()]))
     }
 }
 

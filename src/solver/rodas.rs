@@ -22,8 +22,9 @@
 //! embedded third-order one, so it is the local error estimate. Everything is fixed-size
 //! (`SVector`/`SMatrix`), so the step loop allocates nothing.
 
+use super::block_lu::BlockLu;
 use super::{Integrator, OdeSystem, SolverError, Stats, StepLimits, Tolerances};
-use nalgebra::{SMatrix, SVector};
+use nalgebra::SVector;
 
 /// RODAS4 coefficients in the `W = I/(gamma h) - J` ("transformed") form of
 /// Hairer & Wanner (1996), §IV.7, as in `rodas.f`.
@@ -91,81 +92,6 @@ const FAC_MIN: f64 = 0.2;
 /// Consecutive failed attempts (singular `W`, non-finite stages) before giving up.
 const MAX_FAILURES: u32 = 30;
 
-/// LU factorisation with partial pivoting of a fixed-size matrix, kept in place.
-///
-/// Hand-written rather than `nalgebra::linalg::LU` because the latter requires a
-/// `Const<N>: DimMin<Const<N>>` bound that generic `const N` code cannot satisfy
-/// without leaking typenum bounds into every caller.
-#[derive(Clone, Copy)]
-struct Lu<const N: usize> {
-    lu: SMatrix<f64, N, N>,
-    perm: [usize; N],
-}
-
-impl<const N: usize> Lu<N> {
-    /// Factorise `a` as `P a = L U`; `None` if a pivot is zero or not finite.
-    fn factor(mut a: SMatrix<f64, N, N>) -> Option<Self> {
-        let mut perm = [0usize; N];
-        for k in 0..N {
-            let mut p = k;
-            let mut max = a[(k, k)].abs();
-            for i in k + 1..N {
-                let v = a[(i, k)].abs();
-                if v > max {
-                    max = v;
-                    p = i;
-                }
-            }
-            if !(max > 0.0 && max.is_finite()) {
-                return None;
-            }
-            perm[k] = p;
-            if p != k {
-                a.swap_rows(k, p);
-            }
-            let inv = 1.0 / a[(k, k)];
-            for i in k + 1..N {
-                a[(i, k)] *= inv;
-            }
-            for j in k + 1..N {
-                let akj = a[(k, j)];
-                if akj != 0.0 {
-                    for i in k + 1..N {
-                        a[(i, j)] -= a[(i, k)] * akj;
-                    }
-                }
-            }
-        }
-        Some(Self { lu: a, perm })
-    }
-
-    /// Overwrite `b` with the solution `x` of `a x = b`.
-    fn solve(&self, b: &mut SVector<f64, N>) {
-        for (k, &p) in self.perm.iter().enumerate() {
-            if p != k {
-                b.swap_rows(k, p);
-            }
-        }
-        for j in 0..N {
-            let bj = b[j];
-            if bj != 0.0 {
-                for i in j + 1..N {
-                    b[i] -= self.lu[(i, j)] * bj;
-                }
-            }
-        }
-        for j in (0..N).rev() {
-            b[j] /= self.lu[(j, j)];
-            let bj = b[j];
-            if bj != 0.0 {
-                for i in 0..j {
-                    b[i] -= self.lu[(i, j)] * bj;
-                }
-            }
-        }
-    }
-}
-
 /// Everything one accepted or rejected step attempt produces.
 struct Attempt<const N: usize> {
     /// Fourth-order solution at `t + h`.
@@ -191,12 +117,14 @@ struct Point<'a, const N: usize> {
     t: f64,
     y: &'a SVector<f64, N>,
     f0: &'a SVector<f64, N>,
-    jac: &'a SMatrix<f64, N, N>,
-    ft: &'a SVector<f64, N>,
+    /// The Jacobian's values, as [`BlockLu::factor`] takes them.
+    jac: &'a [f64],
+    /// `∂f/∂t`, `None` for an autonomous system.
+    ft: Option<&'a SVector<f64, N>>,
 }
 
-fn all_finite<const R: usize, const C: usize>(m: &SMatrix<f64, R, C>) -> bool {
-    m.iter().all(|v| v.is_finite())
+fn all_finite<const N: usize>(v: &SVector<f64, N>) -> bool {
+    v.iter().all(|x| x.is_finite())
 }
 
 /// Weighted RMS norm with `sc_i = atol_i + rtol max(|a_i|, |b_i|)`.
@@ -224,6 +152,7 @@ fn attempt<S: OdeSystem<N>, const N: usize>(
     p: &Point<'_, N>,
     h: f64,
     tol: &Tolerances<N>,
+    lu: &mut BlockLu<N>,
     stats: &mut Stats,
 ) -> Result<Attempt<N>, Failure> {
     use coef::{
@@ -233,29 +162,33 @@ fn attempt<S: OdeSystem<N>, const N: usize>(
     };
     let (t, y, ft) = (p.t, p.y, p.ft);
 
-    let mut w = -p.jac;
-    let diag = 1.0 / (GAMMA * h);
-    for i in 0..N {
-        w[(i, i)] += diag;
-    }
     stats.lu_decompositions += 1;
-    let lu = Lu::factor(w).ok_or(Failure::Singular)?;
+    if !lu.factor(p.jac, 1.0 / (GAMMA * h)) {
+        return Err(Failure::Singular);
+    }
     let inv_h = 1.0 / h;
+    // The d_i h ∂f/∂t term of stage i (nothing to add for an autonomous system).
+    let with_ft = |k: SVector<f64, N>, d: f64| match ft {
+        Some(ft) => k + ft * (h * d),
+        None => k,
+    };
 
-    let mut k1 = p.f0 + ft * (h * D1);
+    let mut k1 = with_ft(*p.f0, D1);
     lu.solve(&mut k1);
 
     let y2 = y + k1 * A21;
-    let mut k2 = sys.rhs(t + C2 * h, &y2) + ft * (h * D2) + k1 * (C21 * inv_h);
+    let mut k2 = with_ft(sys.rhs(t + C2 * h, &y2) + k1 * (C21 * inv_h), D2);
     lu.solve(&mut k2);
 
     let y3 = y + k1 * A31 + k2 * A32;
-    let mut k3 = sys.rhs(t + C3 * h, &y3) + ft * (h * D3) + (k1 * C31 + k2 * C32) * inv_h;
+    let mut k3 = with_ft(sys.rhs(t + C3 * h, &y3) + (k1 * C31 + k2 * C32) * inv_h, D3);
     lu.solve(&mut k3);
 
     let y4 = y + k1 * A41 + k2 * A42 + k3 * A43;
-    let mut k4 =
-        sys.rhs(t + C4 * h, &y4) + ft * (h * D4) + (k1 * C41 + k2 * C42 + k3 * C43) * inv_h;
+    let mut k4 = with_ft(
+        sys.rhs(t + C4 * h, &y4) + (k1 * C41 + k2 * C42 + k3 * C43) * inv_h,
+        D4,
+    );
     lu.solve(&mut k4);
 
     let y5 = y + k1 * A51 + k2 * A52 + k3 * A53 + k4 * A54;
@@ -369,14 +302,21 @@ pub(crate) fn check_arguments<const N: usize>(
 /// extension for sample output. Step sizes are in the system's time unit.
 ///
 /// The last step size proposed by the controller is kept between calls to
-/// [`Integrator::integrate`] and used as the first trial step of the next call, so
-/// consecutive segments do not pay for a fresh start.
+/// [`Integrator::integrate`]. A call that continues exactly where the last one ended
+/// (same `t`, `y` and `f(t, y)`) starts with it; a call that starts after a jump (a
+/// schedule boundary: new drivers or a dose) starts with the smaller of it and the
+/// starting-step estimate at the new point, so a step sized for the smooth stretch
+/// before is not tried across the new transient and cut down by rejections.
 #[derive(Debug, Clone)]
 pub struct Rodas4<const N: usize> {
     tol: Tolerances<N>,
     limits: StepLimits,
     h_next: Option<f64>,
+    /// Where the last call ended: `(t, y, f(t, y))`, to tell a continuation from a jump.
+    end: Option<(f64, SVector<f64, N>, SVector<f64, N>)>,
     stats: Stats,
+    /// The factorisation of `W`, structured by the last system's Jacobian pattern.
+    lu: Option<BlockLu<N>>,
 }
 
 impl<const N: usize> Rodas4<N> {
@@ -389,7 +329,9 @@ impl<const N: usize> Rodas4<N> {
             tol,
             limits,
             h_next: None,
+            end: None,
             stats: Stats::default(),
+            lu: None,
         }
     }
 
@@ -413,6 +355,7 @@ impl<const N: usize> Rodas4<N> {
     /// `limits.initial` or the heuristic).
     pub fn reset_step_size(&mut self) {
         self.h_next = None;
+        self.end = None;
     }
 }
 
@@ -454,6 +397,36 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
             span
         };
         let nonneg = sys.nonnegative();
+        let pattern = sys.jacobian_pattern().unwrap_or(&[]);
+        let mut lu = match self.lu.take() {
+            Some(lu) if lu.is_for(pattern) => lu,
+            _ => BlockLu::new(pattern),
+        };
+        let result = self.run(sys, t0, y0, t1, hmax, samples, observe, &nonneg, &mut lu);
+        self.lu = Some(lu);
+        result
+    }
+
+    fn stats(&self) -> Stats {
+        self.stats
+    }
+}
+
+impl<const N: usize> Rodas4<N> {
+    /// The step loop of [`Integrator::integrate`], with the factorisation `lu`.
+    #[allow(clippy::too_many_arguments)]
+    fn run<S: OdeSystem<N>>(
+        &mut self,
+        sys: &S,
+        t0: f64,
+        y0: &SVector<f64, N>,
+        t1: f64,
+        hmax: f64,
+        samples: &[f64],
+        observe: &mut dyn FnMut(f64, &SVector<f64, N>),
+        nonneg: &[bool; N],
+        lu: &mut BlockLu<N>,
+    ) -> Result<SVector<f64, N>, SolverError> {
         let breakdown = |t: f64, what: &str| SolverError::Breakdown {
             t,
             what: what.to_owned(),
@@ -461,8 +434,10 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
 
         let mut t = t0;
         let mut y = *y0;
-        let mut f0 = sys.rhs(t, &y);
+        let mut jac = vec![0.0; lu.values_len()];
+        let mut f0 = sys.rhs_and_jacobian(t, &y, &mut jac);
         self.stats.rhs_evals += 1;
+        self.stats.jacobian_evals += 1;
         if !all_finite(&f0) {
             return Err(breakdown(
                 t,
@@ -470,14 +445,24 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
             ));
         }
 
-        let mut h = match self.h_next.or(self.limits.initial) {
-            Some(h) if h > 0.0 => h,
-            _ => initial_step(sys, t, &y, &f0, hmax, &self.tol, &mut self.stats),
+        // A call usually starts at a schedule boundary, where the state or the
+        // right-hand side jumps: the step carried over from the smooth stretch before
+        // is then capped by the starting-step estimate from the new f and its change
+        // (one rhs evaluation), instead of being tried and cut down by rejections.
+        let continues = self
+            .end
+            .as_ref()
+            .is_some_and(|(te, ye, fe)| *te == t && *ye == y && *fe == f0);
+        let estimate = |stats: &mut Stats| initial_step(sys, t, &y, &f0, hmax, &self.tol, stats);
+        let mut h = match (self.h_next, self.limits.initial) {
+            (Some(h), _) if h > 0.0 && continues => h,
+            (Some(h), _) if h > 0.0 => h.min(estimate(&mut self.stats)),
+            (None, Some(h)) if h > 0.0 => h,
+            _ => estimate(&mut self.stats),
         }
         .min(hmax);
 
-        let mut jac = SMatrix::<f64, N, N>::zeros();
-        let mut ft = SVector::<f64, N>::zeros();
+        let mut ft = None;
         let mut fresh_point = true;
         let mut attempts = 0usize;
         let mut accepted_here = 0usize;
@@ -491,10 +476,8 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
 
         loop {
             if fresh_point {
-                jac = sys.jacobian(t, &y);
                 ft = sys.time_derivative(t, &y);
-                self.stats.jacobian_evals += 1;
-                if !(all_finite(&jac) && all_finite(&ft)) {
+                if !(jac.iter().all(|v| v.is_finite()) && ft.as_ref().is_none_or(all_finite)) {
                     return Err(breakdown(t, "Jacobian or df/dt is not finite"));
                 }
                 fresh_point = false;
@@ -519,9 +502,9 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
                 y: &y,
                 f0: &f0,
                 jac: &jac,
-                ft: &ft,
+                ft: ft.as_ref(),
             };
-            let step = match attempt(sys, &point, h_step, &self.tol, &mut self.stats) {
+            let step = match attempt(sys, &point, h_step, &self.tol, lu, &mut self.stats) {
                 Ok(step) => step,
                 Err(failure) => {
                     self.stats.rejected_steps += 1;
@@ -579,7 +562,7 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
             accepted_here += 1;
 
             let mut y1 = step.y1;
-            clip_nonnegative(&mut y1, &nonneg);
+            clip_nonnegative(&mut y1, nonneg);
             let t_new = if last { t1 } else { t + h_step };
             while let Some(&ts) = samples.get(next_sample) {
                 if ts > t_new {
@@ -589,7 +572,7 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
                     observe(ts, &y1);
                 } else {
                     let mut ys = dense(&y, &step, (ts - t) / h_step);
-                    clip_nonnegative(&mut ys, &nonneg);
+                    clip_nonnegative(&mut ys, nonneg);
                     observe(ts, &ys);
                 }
                 next_sample += 1;
@@ -606,10 +589,14 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
                 // A last step shortened to land on t1 says little about the step the
                 // solution allows; keep the planned one if it was larger.
                 self.h_next = Some(if h_step < h { h_new.max(h) } else { h_new });
+                let f_end = sys.rhs(t, &y);
+                self.stats.rhs_evals += 1;
+                self.end = Some((t, y, f_end));
                 return Ok(y);
             }
-            f0 = sys.rhs(t, &y);
+            f0 = sys.rhs_and_jacobian(t, &y, &mut jac);
             self.stats.rhs_evals += 1;
+            self.stats.jacobian_evals += 1;
             if !all_finite(&f0) {
                 return Err(breakdown(t, "right-hand side is not finite"));
             }
@@ -617,16 +604,12 @@ impl<const N: usize> Integrator<N> for Rodas4<N> {
             h = h_new;
         }
     }
-
-    fn stats(&self) -> Stats {
-        self.stats
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nalgebra::{Matrix4, Vector4};
+    use nalgebra::SMatrix;
 
     use crate::solver::problems::Forced;
 
@@ -647,40 +630,20 @@ mod tests {
         y: SVector<f64, N>,
         h: f64,
     ) -> (SVector<f64, N>, Attempt<N>) {
-        let f0 = sys.rhs(t, &y);
-        let jac = sys.jacobian(t, &y);
+        let mut lu = BlockLu::new(sys.jacobian_pattern().unwrap_or(&[]));
+        let mut jac = vec![0.0; lu.values_len()];
+        let f0 = sys.rhs_and_jacobian(t, &y, &mut jac);
         let ft = sys.time_derivative(t, &y);
         let p = Point {
             t,
             y: &y,
             f0: &f0,
             jac: &jac,
-            ft: &ft,
+            ft: ft.as_ref(),
         };
         let tol = Tolerances::uniform(1e-6, 1e-6);
-        let a = attempt(sys, &p, h, &tol, &mut Stats::default()).unwrap();
+        let a = attempt(sys, &p, h, &tol, &mut lu, &mut Stats::default()).unwrap();
         (y, a)
-    }
-
-    #[test]
-    fn lu_solves_like_nalgebra() {
-        let a = Matrix4::new(
-            0.0, 2.0, -1.0, 3.0, //
-            4.0, 1.0, 0.5, -2.0, //
-            -1.0, 3.0, 2.0, 0.0, //
-            2.0, -2.0, 1.0, 1.0,
-        );
-        let b = Vector4::new(1.0, -2.0, 3.0, 0.5);
-        let lu = Lu::factor(a).unwrap();
-        let mut x = b;
-        lu.solve(&mut x);
-        let reference = a.lu().solve(&b).unwrap();
-        assert!((x - reference).norm() < 1e-13, "{x} vs {reference}");
-        assert!((a * x - b).norm() < 1e-13);
-        assert!(Lu::factor(Matrix4::<f64>::zeros()).is_none());
-        let mut singular = a;
-        singular.set_column(2, &Vector4::zeros());
-        assert!(Lu::factor(singular).is_none());
     }
 
     /// Fixed-step global error must fall like h^4: checks the transcribed tableau,
@@ -768,8 +731,8 @@ mod tests {
             fn jacobian(&self, _t: f64, _y: &SVector<f64, 1>) -> SMatrix<f64, 1, 1> {
                 SMatrix::from([[-1e12]])
             }
-            fn time_derivative(&self, t: f64, _y: &SVector<f64, 1>) -> SVector<f64, 1> {
-                SVector::from([-1e12 * t.sin()])
+            fn time_derivative(&self, t: f64, _y: &SVector<f64, 1>) -> Option<SVector<f64, 1>> {
+                Some(SVector::from([-1e12 * t.sin()]))
             }
         }
         let (_, a) = one_step(&Stiff, 0.0, SVector::from([5.0]), 1.0);

@@ -119,6 +119,9 @@ impl Writer<'_> {
             Node::SelectPositive(c, a, b) => {
                 piecewise(vec![(e(a), rel(Rel::Gt, e(c), num(0.0)))], e(b))
             }
+            n @ (Node::SmoothStepSlope(_) | Node::SoftplusSlope(..) | Node::HillSlope(..)) => {
+                unreachable!("slopes appear only in the Jacobian, which SBML does not carry: {n:?}")
+            }
         }
     }
 

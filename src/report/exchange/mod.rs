@@ -9,8 +9,10 @@
 mod equations;
 mod math;
 mod sbml;
+mod straight_line;
 mod symbolic_model;
 
 pub use equations::{driver_values, equations, Definition, Equations, DRIVER_NAMES};
 pub use sbml::{derived_constant_values, parameter_values, plan, to_sbml, ExportError, Plan, Step};
+pub use straight_line::rust_module;
 pub use symbolic_model::{markdown_table, python_module, Style, SymbolicModel};

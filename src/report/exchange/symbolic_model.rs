@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::model::symbolic::{capture, children, Graph, Node, Sym};
+use super::straight_line::{straight_line, Lang};
+use crate::model::symbolic::{capture, children, derivatives, Graph, Node, Sym};
 use crate::model::{algebraic, rates, Algebraic, Cx, Derived, Inputs, Params, NS, STATE_NAMES};
 
 /// One named quantity of the symbolic model: SBML/CSV identifier, canonical unit,
@@ -37,6 +38,9 @@ pub struct SymbolicModel {
     pub algebraic: Vec<Named>,
     /// `d(state)/dt` in [`STATE_NAMES`] order (`unit` is the state's unit).
     pub rates: Vec<Named>,
+    /// The structural nonzeros of the Jacobian ∂rates/∂states as (row, column, node),
+    /// row-major.
+    pub jacobian: Vec<(usize, usize, Sym)>,
     names: HashMap<Sym, &'static str>,
 }
 
@@ -44,7 +48,7 @@ impl SymbolicModel {
     /// Evaluate the generic equations with symbols for every parameter, input and
     /// state.
     pub fn new() -> SymbolicModel {
-        let (graph, (derived, algebraic_roots, rate_roots)) = capture(|| {
+        let (graph, (derived, algebraic_roots, rate_roots, jac)) = capture(|| {
             let p = Params::<Sym>::from_fn(Sym::var);
             let u = Inputs::<Sym>::from_fn(Sym::var);
             let y: [Sym; NS] = std::array::from_fn(|i| Sym::var(STATE_NAMES[i].0));
@@ -57,7 +61,9 @@ impl SymbolicModel {
             };
             let al = algebraic(&cx);
             let dy = rates(&cx, &al);
-            (k.values(), al.values(), dy)
+            let names = STATE_NAMES.map(|(n, _)| n);
+            let jac = derivatives(&dy, &names);
+            (k.values(), al.values(), dy, jac)
         });
         let named = |roots: &[Sym], names: &[(&'static str, &'static str, &'static str)]| {
             roots
@@ -87,11 +93,17 @@ impl SymbolicModel {
         for n in derived.iter().chain(&algebraic) {
             names.entry(n.root).or_insert(n.id);
         }
+        let jacobian = jac
+            .iter()
+            .enumerate()
+            .flat_map(|(i, row)| row.iter().map(move |&(j, s)| (i, j, s)))
+            .collect();
         SymbolicModel {
             graph,
             derived,
             algebraic,
             rates,
+            jacobian,
             names,
         }
     }
@@ -212,6 +224,9 @@ impl SymbolicModel {
             Node::SmoothStep(a) => call("smoothstep", &[a]),
             Node::Softplus(x, w) => call("softplus", &[x, w]),
             Node::Hill(x, k, h) => call("hill", &[x, k, h]),
+            Node::SmoothStepSlope(a) => call("smoothstep_slope", &[a]),
+            Node::SoftplusSlope(x, w) => call("softplus_slope", &[x, w]),
+            Node::HillSlope(x, k, h) => call("hill_slope", &[x, k, h]),
             Node::SelectPositive(c, a, b) => match style {
                 Style::Python => (
                     format!("({} if {} > 0.0 else {})", sub(a).0, sub(c).0, sub(b).0),
@@ -430,7 +445,37 @@ pub fn python_module() -> String {
         );
     }
     s.push_str("        ]\n\n    return rhs\n");
+    // make_jac(p, k, u): the exact Jacobian, straight-line code over the same graph.
+    s.push_str(
+        "\n\ndef make_jac(p, k, u):\n    \"\"\"jac(t, y) -> dense df/dy (list of rows), inputs u held constant.\"\"\"\n",
+    );
+    constants(&mut s);
+    s.push_str("\n    def jac(t, y):\n");
+    let _ = writeln!(s, "        {states}");
+    let values: Vec<Sym> = m.jacobian.iter().map(|e| e.2).collect();
+    let leaf = |x: Sym| python_leaf(&m, x);
+    let (lines, roots) = straight_line(&m, &values, Lang::Python, &leaf);
+    for l in &lines {
+        let _ = writeln!(s, "        {l}");
+    }
+    let _ = writeln!(s, "        J = [[0.0] * {NS} for _ in range({NS})]");
+    for ((r, c, _), v) in m.jacobian.iter().zip(&roots) {
+        let _ = writeln!(s, "        J[{r}][{c}] = {v}");
+    }
+    s.push_str("        return J\n\n    return jac\n");
     s
+}
+
+/// The Python leaf names: every parameter, input, state and derived constant is a
+/// local of the same name in `make_jac`.
+fn python_leaf(m: &SymbolicModel, s: Sym) -> Option<String> {
+    if let Some(d) = m.derived.iter().find(|d| d.root == s) {
+        return Some(d.id.to_string());
+    }
+    match m.graph.node(s) {
+        Node::Var(v) => Some(v.to_string()),
+        _ => None,
+    }
 }
 
 /// The smooth helpers in Python, with the same branches as the numeric types.
@@ -457,6 +502,29 @@ def hill(x, k, h):
         return 0.0
     xh = x ** h
     return xh / (xh + k ** h)
+
+
+def smoothstep_slope(x):
+    if 0.0 < x < 1.0:
+        return 6.0 * x * (1.0 - x)
+    return 0.0
+
+
+def softplus_slope(x, w):
+    z = x / w
+    if z > 30.0:
+        return 1.0
+    if z < -30.0:
+        return math.exp(z)
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def hill_slope(x, k, h):
+    if x <= 0.0:
+        return 0.0
+    v = hill(x, k, h)
+    return h * v * (1.0 - v) / x
 
 ";
 
@@ -516,6 +584,7 @@ mod tests {
             derived: vec![],
             algebraic: vec![],
             rates: vec![],
+            jacobian: vec![],
             names: HashMap::new(),
         };
         assert_eq!(
