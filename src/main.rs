@@ -16,12 +16,46 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    #[cfg(unix)]
+    stop_cleanly_on_signals();
     let args = cli::args::Cli::parse();
     match cli::dispatch(args.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{:?}", e.into_report());
+            // Best effort: with standard error gone there is nobody to tell.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "{:?}", e.into_report());
             ExitCode::from(2)
         }
     }
+}
+
+/// On SIGINT or SIGTERM: remove the run directories under construction (a run being
+/// committed finishes first), say so once, and exit with 128 + the signal number
+/// (130, 143), as shells expect. The final output path is never half-written: it
+/// holds the previous run, the complete new one, or nothing.
+#[cfg(unix)]
+fn stop_cleanly_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return; // Without a handler the default (terminate) still applies.
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let removed = spasm::report::atomic::abandon_partial_dirs();
+            let name = if signal == SIGINT {
+                "interrupted"
+            } else {
+                "terminated"
+            };
+            let what = match removed {
+                0 => String::new(),
+                1 => "; removed the unfinished output directory".into(),
+                n => format!("; removed {n} unfinished output directories"),
+            };
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "\nspasm: {name}{what}");
+            std::process::exit(128 + signal);
+        }
+    });
 }

@@ -348,7 +348,11 @@ fn refuses_to_replace_a_directory_that_is_not_a_run() {
         .assert()
         .failure();
     assert!(start.elapsed().as_secs_f64() < 20.0);
-    assert!(stderr(&a).contains("manifest.json"), "{}", stderr(&a));
+    assert!(
+        stderr(&a).contains("(no .spasm-run.json)"),
+        "{}",
+        stderr(&a)
+    );
     assert_eq!(
         std::fs::read_to_string(mine.join("notes.txt")).unwrap(),
         "keep"

@@ -90,8 +90,13 @@ fn run_directory_has_every_file_with_expected_content() {
         assert!(dir.join(name).is_file(), "{name} missing");
         assert!(files.files.contains(&dir.join(name)), "{name} not listed");
     }
-    // Nothing else: no temporaries, no partial directories left next to it.
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 6);
+    // Nothing else but the marker that lists them: no temporaries, no partial
+    // directories left next to it.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 7);
+    let marker: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(".spasm-run.json")).unwrap()).unwrap();
+    assert_eq!(marker["schema"], "spasm-run-directory/1");
+    assert_eq!(marker["files"].as_array().unwrap().len(), 6);
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 
     // trajectories.csv: header and rows = samples × arms.
@@ -243,11 +248,18 @@ fn replacing_previous_runs_but_not_other_directories() {
         ..opts()
     };
     write_run(&dir, s, r, &o).unwrap();
-    std::fs::write(dir.join("stale.txt"), "old").unwrap();
-    // A previous run is replaced wholesale.
+    // A previous run is replaced wholesale...
     let files = write_run(&dir, s, r, &o).unwrap();
-    assert!(!dir.join("stale.txt").exists());
     assert_eq!(files.files.len(), 4);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    // ...but not when the user added a file: refused, naming it, and kept.
+    std::fs::write(dir.join("my_notes.txt"), "mine").unwrap();
+    let err = write_run(&dir, s, r, &o).unwrap_err();
+    assert!(err.to_string().contains("'my_notes.txt'"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("my_notes.txt")).unwrap(),
+        "mine"
+    );
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     // Overwriting off: refused.
     let never = WriteOptions {

@@ -8,24 +8,27 @@ use spasm::report::bistability::write_bistability_dir;
 use spasm::simulation::Patient;
 
 use super::args::BistabilityArgs;
-use super::{command_line, output_dir, CliError};
+use super::{command_line, output_target, CliError};
 
 /// Run `spasm bistability`.
 pub(super) fn bistability(args: BistabilityArgs) -> Result<ExitCode, CliError> {
     let patient = Patient::embedded(&args.set)?;
-    let dir = output_dir(args.out, None, &format!("bistability-{}", args.set), "");
-    spasm::report::atomic::check_target(&dir, spasm::report::Replace::RunDirOnly)?;
+    let dir = output_target(args.out, None, &format!("bistability-{}", args.set), "")?.dir;
     let injuries: Vec<f64> = (0..args.steps)
         .map(|k| f64::from(k) / f64::from(args.steps - 1))
         .collect();
     let rows = scan(&patient, &injuries, &Default::default())?;
     let dir = write_bistability_dir(&dir, &args.set, &rows, &command_line())?;
-    println!(
+    say!(
         "{:>8} {:>12} {:>18} {:>10} {:>18}",
-        "injury", "a rest", "a after effort", "pain rest", "pain after effort"
+        "injury",
+        "a rest",
+        "a after effort",
+        "pain rest",
+        "pain after effort"
     );
     for r in &rows {
-        println!(
+        say!(
             "{:>8.2} {:>9.1} %MVC {:>13.1} %MVC {:>10.1} {:>18.1}",
             r.injury,
             100.0 * r.a_rest,
@@ -36,10 +39,10 @@ pub(super) fn bistability(args: BistabilityArgs) -> Result<ExitCode, CliError> {
     }
     match bistable_range(&rows) {
         Some((lo, hi)) => {
-            println!("bistable (spasm can sustain itself) for injury {lo:.2}–{hi:.2}");
+            say!("bistable (spasm can sustain itself) for injury {lo:.2}–{hi:.2}");
         }
-        None => println!("monostable at every injury level: the loop never sustains itself"),
+        None => say!("monostable at every injury level: the loop never sustains itself"),
     }
-    println!("wrote {}", dir.display());
+    say!("wrote {}", dir.display());
     Ok(ExitCode::SUCCESS)
 }

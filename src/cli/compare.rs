@@ -10,7 +10,7 @@ use spasm::scenario::Scenario;
 use spasm::units::Quantity;
 
 use super::args::CompareArgs;
-use super::{output_dir, progress, CliError};
+use super::{output_target, progress, CliError};
 
 /// What `--broken-from` expects.
 const BROKEN_FROM_EXPECTED: &str = "a time at or after 0 s, such as \"25 h\"";
@@ -21,7 +21,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         Some(path) => Scenario::load(path)?,
         None => compare::benchmark(),
     };
-    let dir = output_dir(args.out, args.scenario.as_deref(), "benchmark", "-compare");
+    // Fail before any computation if the output directory cannot be used.
+    let target = output_target(args.out, args.scenario.as_deref(), "benchmark", "-compare")?;
     let broken_from_s = Quantity::parse(&args.broken_from)
         .and_then(|q| q.to("s"))
         .map_err(|e| {
@@ -35,8 +36,6 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             BROKEN_FROM_EXPECTED,
         ));
     }
-    // Fail before any computation if the output directory cannot be used.
-    spasm::report::atomic::check_target(&dir, spasm::report::Replace::RunDirOnly)?;
     let opts = compare::CompareOptions {
         reference: args.reference.clone(),
         broken_from_s,
@@ -54,7 +53,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             None => (clock_seed(), write::SeedSource::Clock),
         };
         if !args.quiet || args.seed.is_none() {
-            eprintln!("cohort: {n} patients × {} arms, seed {seed}", sc.arms.len());
+            note!("cohort: {n} patients × {} arms, seed {seed}", sc.arms.len());
         }
         let spec = cohort::CohortSpec::embedded()?;
         let bar = progress::bar(
@@ -88,13 +87,14 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         _ => None,
     };
     let files = write::write_compare(
-        &dir,
+        &target.dir,
         &sc,
         &results,
         &cmp,
         cohort_out.as_ref(),
         &write::WriteCompareOptions {
             wall_time_s: single_s,
+            inputs: target.inputs,
             ..Default::default()
         },
     )?;
@@ -104,19 +104,19 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             "cohort": cohort_summary,
             "dir": files.dir,
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&v).expect("a comparison serialises")
         );
     } else if !args.quiet {
-        print!("{}", files.summary);
+        super::stdout(format_args!("{}", files.summary))?;
         if let Some((seed, _, wall)) = cohort_meta {
-            println!(
+            say!(
                 "cohort seed {seed}; {} patients in {wall:.1} s",
                 cohort_summary.as_ref().map_or(0, |k| k.patients)
             );
         }
-        println!(
+        say!(
             "wrote {} files to {}",
             files.files.len(),
             files.dir.display()

@@ -64,6 +64,31 @@ pub(crate) enum CliError {
         /// The arms it has.
         arms: Vec<String>,
     },
+    /// The default output directory holds the run of another input.
+    #[error(
+        "the default output directory '{}' holds the run of '{}', not of '{}'; give -o DIR to choose where this run goes",
+        dir.display(),
+        previous.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("', '"),
+        input.display()
+    )]
+    DefaultOutputTaken {
+        /// The default directory.
+        dir: PathBuf,
+        /// The inputs of the run it holds.
+        previous: Vec<PathBuf>,
+        /// This run's input.
+        input: PathBuf,
+    },
+    /// An output file is one of the command's inputs.
+    #[error("'{}' is the input; writing the output there would destroy it. Give another -o", path.display())]
+    OutputIsInput {
+        /// The path given as both.
+        path: PathBuf,
+    },
+    /// Writing to standard output or standard error failed (full disk, closed
+    /// terminal).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
     /// A command-line option's value is wrong.
     #[error("{option} '{given}': {reason}; expected {expected}")]
     Option {

@@ -17,6 +17,12 @@ const DEFAULT_SET: &str = "healthy";
 
 /// Run `spasm export sbml`.
 pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
+    // Before any work: the output must not be the input.
+    if let (Some(out), Some(input)) = (&args.out, &args.scenario) {
+        if spasm::report::atomic::same_file(out, input) {
+            return Err(CliError::OutputIsInput { path: out.clone() });
+        }
+    }
     let xml =
         if let Some(path) = args.scenario {
             let sc = Scenario::load(&path)?;
@@ -32,7 +38,10 @@ pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
                     None => &sc.arms[0],
                 };
             let patient = chosen.patient(&sc.patient)?;
-            let y0 = patient.settle(sc.settle, &sc.solver)?;
+            let y0 = sc.settled(&patient).map_err(|source| CliError::Run {
+                scenario: format!("{} (arm '{}')", sc.name, chosen.name),
+                source: Box::new(source),
+            })?;
             to_sbml(&patient, &y0, Some(&chosen.schedule), sc.duration)?
         } else {
             let patient = Patient::embedded(args.set.as_deref().unwrap_or(DEFAULT_SET))?;
@@ -46,7 +55,7 @@ pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
 pub(super) fn text(text: &str, out: Option<PathBuf>) -> Result<ExitCode, CliError> {
     match out {
         Some(path) => spasm::report::atomic::write_bytes(&path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => super::stdout(format_args!("{text}"))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,23 @@
 //! every command returns the one error type [`CliError`], which `main` turns into a
 //! report once.
 
+/// `println!` that returns [`CliError::Stdout`] from the calling function instead of
+/// panicking when standard output cannot be written (`> /dev/full`).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::stdout(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
+/// `eprintln!` that ignores a failed write: a message on standard error is
+/// best-effort, never a reason to panic.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub(crate) mod args;
 mod bistability;
 mod compare;
@@ -19,6 +36,7 @@ use std::process::ExitCode;
 pub(crate) use error::CliError;
 
 use args::{Command, ExportFormat};
+use spasm::report::{atomic, Replace};
 
 /// Run one command.
 pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
@@ -38,20 +56,54 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     }
 }
 
-/// The output directory: `out` if given, else `out/<stem of scenario><suffix>`, or
-/// `out/<fallback><suffix>` without a scenario file.
-fn output_dir(
+/// Where a command writes its run directory, and the input file it read.
+struct Target {
+    /// The run directory.
+    dir: PathBuf,
+    /// The scenario file, if one was read.
+    inputs: Vec<PathBuf>,
+}
+
+/// The output directory, checked before any computation: `out` if given, else
+/// `out/<stem of scenario><suffix>`, or `out/<fallback><suffix>` without a scenario
+/// file. A default directory that holds the run of another input (`a/x.toml` and
+/// `b/x.toml` share `out/x`) is refused rather than silently replaced.
+fn output_target(
     out: Option<PathBuf>,
     scenario: Option<&Path>,
     fallback: &str,
     suffix: &str,
-) -> PathBuf {
-    out.unwrap_or_else(|| {
+) -> Result<Target, CliError> {
+    let inputs: Vec<PathBuf> = scenario.into_iter().map(Path::to_path_buf).collect();
+    let dir = if let Some(dir) = out {
+        dir
+    } else {
         let stem = scenario
             .and_then(Path::file_stem)
             .map_or(fallback.into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("out").join(format!("{stem}{suffix}"))
-    })
+        let dir = PathBuf::from("out").join(format!("{stem}{suffix}"));
+        if let (Some(previous), Some(input)) =
+            (atomic::run_of_other_inputs(&dir, &inputs), scenario)
+        {
+            return Err(CliError::DefaultOutputTaken {
+                dir,
+                previous,
+                input: input.to_path_buf(),
+            });
+        }
+        dir
+    };
+    atomic::check_target(&dir, Replace::RunDirOnly, &inputs)?;
+    Ok(Target { dir, inputs })
+}
+
+/// Write to standard output and flush; a failed write is an error, not a panic.
+fn stdout(args: std::fmt::Arguments<'_>) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
 }
 
 /// The command line as given, for manifests.

@@ -12,22 +12,27 @@ use super::CliError;
 pub(super) fn params(args: ParamsArgs) -> Result<ExitCode, CliError> {
     let Some(name) = args.set else {
         for n in embedded_names() {
-            println!("{n:<16} {}", ParamSet::embedded(n)?.description);
+            say!("{n:<16} {}", ParamSet::embedded(n)?.description);
         }
         return Ok(ExitCode::SUCCESS);
     };
     let s = ParamSet::embedded(&name)?;
     if args.json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&s).expect("a parameter set serialises")
         );
     } else {
-        println!("{} — {}", s.name, s.description);
+        say!("{} — {}", s.name, s.description);
         for (k, p) in &s.entries {
-            println!(
+            say!(
                 "  {k:<20} {:>10} {:<9} [{}, {}]  {} — {}",
-                p.value, p.unit, p.range[0], p.range[1], p.meaning, p.source
+                p.value,
+                p.unit,
+                p.range[0],
+                p.range[1],
+                p.meaning,
+                p.source
             );
         }
     }

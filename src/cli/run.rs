@@ -7,7 +7,7 @@ use spasm::scenario::Scenario;
 use spasm::units::{HOUR, MINUTE};
 
 use super::args::RunArgs;
-use super::{output_dir, CliError};
+use super::{output_target, CliError};
 
 /// Run `spasm run`.
 pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
@@ -15,31 +15,40 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
         Some(path) => Scenario::load(path)?,
         None => Scenario::embedded_default(),
     };
-    let dir = output_dir(args.out, args.scenario.as_deref(), "default", "");
+    let target = output_target(args.out, args.scenario.as_deref(), "default", "")?;
     let results = sc.run().map_err(|source| CliError::Run {
         scenario: sc.name.clone(),
         source: Box::new(source),
     })?;
-    let files = write_run(&dir, &sc, &results, &WriteOptions::default())?;
+    let opts = WriteOptions {
+        inputs: target.inputs,
+        ..WriteOptions::default()
+    };
+    let files = write_run(&target.dir, &sc, &results, &opts)?;
     if args.json {
         let v: Vec<_> = files
             .endpoints
             .iter()
             .map(|(arm, e)| serde_json::json!({ "arm": arm, "endpoints": e }))
             .collect();
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&v).expect("endpoints serialise")
         );
     } else if !args.quiet {
         let hours = |x: Option<f64>| x.map_or("not reached".to_string(), |h| format!("{h:.1} h"));
-        println!("{} — {}", sc.name, sc.description);
-        println!(
+        say!("{} — {}", sc.name, sc.description);
+        say!(
             "{:<32} {:>9} {:>15} {:>12} {:>12} {:>9}",
-            "arm", "peak pain", "pain AUC", "relief", "recovery", "in spasm"
+            "arm",
+            "peak pain",
+            "pain AUC",
+            "relief",
+            "recovery",
+            "in spasm"
         );
         for (arm, e) in &files.endpoints {
-            println!(
+            say!(
                 "{:<32} {:>9.1} {:>9.0} NRS·h {:>12} {:>12} {:>7.1} h",
                 arm,
                 e.peak_pain_nrs,
@@ -49,7 +58,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
                 e.spasm_min / (HOUR / MINUTE)
             );
         }
-        println!(
+        say!(
             "wrote {} files to {}",
             files.files.len(),
             files.dir.display()

@@ -27,7 +27,7 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     bar.finish_and_clear();
     let failed = rows.iter().filter(|c| !c.pass).count();
     if args.json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&rows).expect("checks serialise")
         );
@@ -37,12 +37,15 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
             .map(|c| c.name.chars().count())
             .max()
             .unwrap_or(10);
-        println!(
+        say!(
             "{:>6}  {:<w$}  {:>18}  {:>18}  result",
-            "target", "check", "expected", "measured"
+            "target",
+            "check",
+            "expected",
+            "measured"
         );
         for c in &rows {
-            println!(
+            say!(
                 "{:>6}  {:<w$}  {:>18}  {:>18}  {}",
                 c.target,
                 c.name,
@@ -51,7 +54,7 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
                 if c.pass { "pass" } else { "FAIL" }
             );
         }
-        println!("{} passed, {} failed", rows.len() - failed, failed);
+        say!("{} passed, {} failed", rows.len() - failed, failed);
     }
     Ok(if failed == 0 {
         ExitCode::SUCCESS

@@ -7,12 +7,14 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::OutputError;
 
-/// A suffix unlikely to collide with anything: process id, a per-process counter
-/// and the clock, in hex.
+/// A suffix unlikely to collide with anything: process id (decimal, so a later run
+/// can tell whether the process that left a directory behind still runs), then a
+/// per-process counter and the clock, in hex.
 pub(crate) fn unique_suffix() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -20,7 +22,7 @@ pub(crate) fn unique_suffix() -> String {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{:x}{:x}{:08x}", std::process::id(), n, nanos)
+    format!("{}-{n:x}{nanos:08x}", std::process::id())
 }
 
 /// A hidden temporary path next to `path` that keeps its extension (so encoders
@@ -79,9 +81,57 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 pub enum Replace {
     /// Refuse: error if the target exists.
     Never,
-    /// Replace an empty directory or a previous run directory (one holding
-    /// `manifest.json`); refuse anything else.
+    /// Replace an empty directory or a run directory spasm wrote (one carrying
+    /// [`RUN_MARKER`] and nothing but the files it lists); refuse anything else.
     RunDirOnly,
+}
+
+/// The file that marks a directory as a run spasm wrote: its schema id, the program
+/// and version, every file of the run and the input files it read. Only a directory
+/// with this marker and no other files is ever replaced.
+pub const RUN_MARKER: &str = ".spasm-run.json";
+
+/// Schema id of [`RUN_MARKER`].
+const RUN_SCHEMA: &str = "spasm-run-directory/1";
+
+/// How many unexpected entries a refusal names.
+const NAMED_ENTRIES: usize = 5;
+
+/// The content of [`RUN_MARKER`].
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct RunMarker {
+    schema: String,
+    program: String,
+    version: String,
+    /// Every entry of the run directory but the marker, sorted.
+    files: Vec<String>,
+    /// The input files the run read (absolute paths).
+    inputs: Vec<PathBuf>,
+}
+
+/// The run directories under construction in this process, so that a signal handler
+/// can remove them ([`abandon_partial_dirs`]); the lock also keeps a commit from
+/// being interrupted half-way.
+static UNDER_CONSTRUCTION: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn registry() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNDER_CONSTRUCTION
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Remove every run directory this process is still building and return how many;
+/// for a signal handler before it exits. A commit under way finishes first, and no
+/// new directory can be committed afterwards.
+pub fn abandon_partial_dirs() -> usize {
+    let mut dirs = registry();
+    let n = dirs.len();
+    for d in dirs.drain(..) {
+        let _ = fs::remove_dir_all(d);
+    }
+    // Hold the lock for the rest of the process: the caller exits.
+    std::mem::forget(dirs);
+    n
 }
 
 /// A directory under construction next to its final place; removed on drop unless
@@ -90,21 +140,25 @@ pub enum Replace {
 pub struct PartialDir {
     target: PathBuf,
     path: PathBuf,
+    inputs: Vec<PathBuf>,
     committed: bool,
 }
 
 impl PartialDir {
     /// Create `<target>.partial-XXXX` next to `target`, creating missing parent
-    /// directories of `target`. Fails early if `target` exists and `replace` would
-    /// not allow replacing it.
-    pub fn create(target: &Path, replace: Replace) -> Result<Self, OutputError> {
-        check_replaceable(target, replace)?;
+    /// directories of `target`, after removing what killed runs to the same target
+    /// left behind. Fails early if `target` exists and `replace` would not allow
+    /// replacing it, or if it holds one of `inputs` (the files the run reads).
+    pub fn create(
+        target: &Path,
+        replace: Replace,
+        inputs: &[PathBuf],
+    ) -> Result<Self, OutputError> {
+        let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
+        check_replaceable(target, replace, &inputs)?;
         let name = target
             .file_name()
-            .ok_or_else(|| OutputError::BadTarget {
-                path: target.to_path_buf(),
-                reason: "has no final component (give a directory name)",
-            })?
+            .ok_or_else(|| bad_target(target, "has no final component (give a directory name)"))?
             .to_string_lossy()
             .into_owned();
         let parent = match target.parent() {
@@ -112,24 +166,28 @@ impl PartialDir {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(io_err(&parent, "create parent directory"))?;
+        remove_stale_siblings(&parent, &name);
         for _ in 0..16 {
             let path = parent.join(format!("{name}.partial-{}", unique_suffix()));
+            let mut dirs = registry();
             match fs::create_dir(&path) {
                 Ok(()) => {
+                    dirs.push(path.clone());
                     return Ok(Self {
                         target: target.to_path_buf(),
                         path,
+                        inputs,
                         committed: false,
-                    })
+                    });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(io_err(&path, "create directory")(e)),
             }
         }
-        Err(OutputError::BadTarget {
-            path: target.to_path_buf(),
-            reason: "could not find a free temporary name next to it",
-        })
+        Err(bad_target(
+            target,
+            "could not find a free temporary name next to it",
+        ))
     }
 
     /// The directory being built.
@@ -137,11 +195,33 @@ impl PartialDir {
         &self.path
     }
 
-    /// Move the finished directory to its target, replacing an existing one as
-    /// `replace` allows (the old one is moved aside first and deleted after).
+    /// Mark the finished directory as a spasm run ([`RUN_MARKER`]) and move it to its
+    /// target, replacing an existing one as `replace` allows (the old one is moved
+    /// aside first and deleted after).
     pub fn commit(mut self, replace: Replace) -> Result<PathBuf, OutputError> {
-        check_replaceable(&self.target, replace)?;
+        check_replaceable(&self.target, replace, &self.inputs)?;
+        let mut files: Vec<String> = fs::read_dir(&self.path)
+            .map_err(io_err(&self.path, "list"))?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let marker = RunMarker {
+            schema: RUN_SCHEMA.into(),
+            program: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            files,
+            inputs: self.inputs.clone(),
+        };
+        let marker_path = self.path.join(RUN_MARKER);
+        let text = serde_json::to_string_pretty(&marker).map_err(|source| OutputError::Json {
+            path: marker_path.clone(),
+            source,
+        })?;
+        write_bytes(&marker_path, text.as_bytes())?;
+
         let target = self.target.clone();
+        let mut dirs = registry();
         let old = if target.exists() {
             let aside = target.with_file_name(format!(
                 "{}.old-{}",
@@ -160,6 +240,8 @@ impl PartialDir {
             return Err(io_err(&target, "rename the finished run into place")(e));
         }
         self.committed = true;
+        dirs.retain(|d| *d != self.path);
+        drop(dirs);
         if let Some(aside) = old {
             let _ = fs::remove_dir_all(aside);
         }
@@ -170,7 +252,42 @@ impl PartialDir {
 impl Drop for PartialDir {
     fn drop(&mut self) {
         if !self.committed {
+            let mut dirs = registry();
             let _ = fs::remove_dir_all(&self.path);
+            dirs.retain(|d| *d != self.path);
+        }
+    }
+}
+
+/// `path` made absolute (canonical where it exists), for comparing locations.
+fn absolute(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.into()))
+}
+
+/// Remove `<name>.partial-<pid>-…` and `<name>.old-<pid>-…` directories in `parent`
+/// whose process no longer runs: what a killed run to the same target left behind.
+/// Where a process's liveness cannot be told (no `/proc`), nothing is removed.
+fn remove_stale_siblings(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = [".partial-", ".old-"]
+            .iter()
+            .find_map(|tag| file_name.strip_prefix(&format!("{name}{tag}")))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_dir_all(e.path());
         }
     }
 }
@@ -178,37 +295,106 @@ impl Drop for PartialDir {
 /// Check, without touching anything, that a run could be written to `target` under
 /// `replace` (the check [`PartialDir::create`] and [`PartialDir::commit`] make), so
 /// a long computation can fail early on a bad output directory.
-pub fn check_target(target: &Path, replace: Replace) -> Result<(), OutputError> {
-    check_replaceable(target, replace)
+pub fn check_target(
+    target: &Path,
+    replace: Replace,
+    inputs: &[PathBuf],
+) -> Result<(), OutputError> {
+    let inputs: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
+    check_replaceable(target, replace, &inputs)
 }
 
-fn check_replaceable(target: &Path, replace: Replace) -> Result<(), OutputError> {
+/// The inputs of the run directory at `target` when it is a spasm run of other
+/// inputs than `inputs` (compared as absolute paths); `None` when it is not a run
+/// directory or holds a run of the same inputs.
+pub fn run_of_other_inputs(target: &Path, inputs: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let ours: Vec<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
+    read_marker(target).and_then(|m| (m.inputs != ours).then_some(m.inputs))
+}
+
+/// Whether `a` and `b` name the same file (compared as absolute, canonical paths).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    absolute(a) == absolute(b)
+}
+
+fn read_marker(dir: &Path) -> Option<RunMarker> {
+    let text = fs::read_to_string(dir.join(RUN_MARKER)).ok()?;
+    let m: RunMarker = serde_json::from_str(&text).ok()?;
+    (m.schema == RUN_SCHEMA).then_some(m)
+}
+
+fn bad_target(target: &Path, reason: impl Into<String>) -> OutputError {
+    OutputError::BadTarget {
+        path: target.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+fn check_replaceable(
+    target: &Path,
+    replace: Replace,
+    inputs: &[PathBuf],
+) -> Result<(), OutputError> {
     let meta = match fs::symlink_metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(io_err(target, "inspect")(e)),
     };
-    let refuse = |reason| {
-        Err(OutputError::BadTarget {
-            path: target.to_path_buf(),
-            reason,
-        })
-    };
+    if meta.file_type().is_symlink() {
+        return Err(bad_target(
+            target,
+            "is a symbolic link; give the directory itself, or a new name",
+        ));
+    }
     if !meta.is_dir() {
-        return refuse("exists and is not a directory");
+        return Err(bad_target(target, "exists and is not a directory"));
     }
-    match replace {
-        Replace::Never => refuse("exists (overwriting is off)"),
-        Replace::RunDirOnly => {
-            let empty = fs::read_dir(target)
-                .map_err(io_err(target, "list"))?
-                .next()
-                .is_none();
-            if empty || target.join("manifest.json").is_file() {
-                Ok(())
-            } else {
-                refuse("exists and is not a run directory (no manifest.json); not replacing it")
-            }
-        }
+    let here = absolute(target);
+    if let Some(input) = inputs.iter().find(|i| i.starts_with(&here)) {
+        return Err(bad_target(
+            target,
+            format!(
+                "holds the input '{}', which replacing it would delete; choose another output directory",
+                input.display()
+            ),
+        ));
     }
+    if replace == Replace::Never {
+        return Err(bad_target(target, "exists (overwriting is off)"));
+    }
+    let mut entries: Vec<String> = fs::read_dir(target)
+        .map_err(io_err(target, "list"))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let Some(marker) = read_marker(target) else {
+        return Err(bad_target(
+            target,
+            format!(
+                "exists and is not a run directory written by spasm (no {RUN_MARKER}); not replacing it. Choose another output directory, or remove it yourself"
+            ),
+        ));
+    };
+    entries.retain(|n| n != RUN_MARKER && !marker.files.contains(n));
+    if !entries.is_empty() {
+        entries.sort();
+        let more = entries.len().saturating_sub(NAMED_ENTRIES);
+        entries.truncate(NAMED_ENTRIES);
+        let list = entries.join("', '");
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        return Err(bad_target(
+            target,
+            format!(
+                "holds files spasm did not write ('{list}'{more}); not replacing it. Move them away or choose another output directory"
+            ),
+        ));
+    }
+    Ok(())
 }

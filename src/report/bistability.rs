@@ -15,7 +15,7 @@ pub fn write_bistability_dir(
     rows: &[Branches],
     command_line: &[String],
 ) -> Result<PathBuf, OutputError> {
-    let partial = atomic::PartialDir::create(target, atomic::Replace::RunDirOnly)?;
+    let partial = atomic::PartialDir::create(target, atomic::Replace::RunDirOnly, &[])?;
     write_bistability(partial.path(), set, rows)?;
     let manifest = serde_json::json!({
         "program": env!("CARGO_PKG_NAME"),

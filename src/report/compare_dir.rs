@@ -66,6 +66,9 @@ pub struct WriteCompareOptions {
     pub replace: Replace,
     /// Wall time of the single-patient runs, s.
     pub wall_time_s: f64,
+    /// The files the comparison read (the scenario): never inside what is replaced,
+    /// and recorded in the run directory's marker.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Default for WriteCompareOptions {
@@ -75,6 +78,7 @@ impl Default for WriteCompareOptions {
             figures: true,
             replace: Replace::RunDirOnly,
             wall_time_s: 0.0,
+            inputs: Vec::new(),
         }
     }
 }
@@ -132,7 +136,7 @@ pub fn write_compare(
 ) -> Result<CompareFiles, OutputError> {
     #[cfg(not(feature = "figures"))]
     let _ = results; // only the time-course figure draws them
-    let partial = PartialDir::create(dir, opts.replace)?;
+    let partial = PartialDir::create(dir, opts.replace, &opts.inputs)?;
     let tmp = partial.path().to_path_buf();
     let mut names: Vec<&str> = Vec::new();
     let csv_err = |p: &Path| {

@@ -58,7 +58,7 @@ pub enum OutputError {
         /// The target directory.
         path: PathBuf,
         /// Why not.
-        reason: &'static str,
+        reason: String,
     },
     /// Writing CSV failed.
     #[error("cannot write CSV '{path}': {source}")]
@@ -117,6 +117,9 @@ pub struct WriteOptions {
     /// [`Replace::RunDirOnly`]: replace a previous run or an empty directory,
     /// refuse anything else.
     pub replace: Replace,
+    /// The files the run read (the scenario): never inside what is replaced, and
+    /// recorded in the run directory's marker.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Default for WriteOptions {
@@ -126,6 +129,7 @@ impl Default for WriteOptions {
             command_line: std::env::args().collect(),
             figures: true,
             replace: Replace::RunDirOnly,
+            inputs: Vec::new(),
         }
     }
 }
@@ -241,7 +245,7 @@ pub fn write_run(
     opts: &WriteOptions,
 ) -> Result<RunFiles, OutputError> {
     let unit_s = time_unit_seconds(&scenario.time_unit)?;
-    let partial = atomic::PartialDir::create(dir, opts.replace)?;
+    let partial = atomic::PartialDir::create(dir, opts.replace, &opts.inputs)?;
     let tmp = partial.path().to_path_buf();
     let eps: Vec<(String, Endpoints)> = results
         .iter()

@@ -88,6 +88,17 @@ struct Source {
 }
 
 impl ErrorDetails {
+    /// Whether the error has a position on a line short enough to show as a snippet.
+    #[cfg(feature = "diagnostics")]
+    fn has_snippet(&self) -> bool {
+        let text = &self.src.text;
+        let start = text[..self.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[self.span.start..]
+            .find('\n')
+            .map_or(text.len(), |i| self.span.start + i);
+        self.line > 0 && text[start..end].chars().count() <= MAX_SNIPPET_LINE_CHARS
+    }
+
     /// The text of the file the error is in (empty for [`ErrorKind::Io`]).
     pub fn source_text(&self) -> &str {
         &self.src.text
@@ -104,6 +115,25 @@ impl Deref for ScenarioError {
     fn deref(&self) -> &ErrorDetails {
         &self.0
     }
+}
+
+/// The most characters of a key, message or list of names an error repeats from the
+/// file; longer ones are cut with a note of their length, so that a mistaken
+/// megabyte-long key gives one readable line, not megabytes of echo.
+pub const MAX_SHOWN_CHARS: usize = 200;
+
+/// The longest source line shown as a snippet under an error, in characters.
+#[cfg(feature = "diagnostics")]
+const MAX_SNIPPET_LINE_CHARS: usize = 400;
+
+/// `text` cut to [`MAX_SHOWN_CHARS`] characters, saying how long it was.
+fn shorten(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= MAX_SHOWN_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(MAX_SHOWN_CHARS).collect();
+    format!("{head}… ({n} characters)")
 }
 
 /// Line (1-based) and column (1-based, in characters) of byte `offset` in `text`.
@@ -140,10 +170,10 @@ impl ScenarioError {
             path: path.to_string(),
             line,
             column,
-            key: key.to_string(),
-            message: message.into(),
+            key: shorten(key),
+            message: shorten(&message.into()),
             expected: expected.into(),
-            allowed,
+            allowed: allowed.map(|a| shorten(&a)),
             span: start..end,
             src: Arc::new(Source {
                 name: path.to_string(),
@@ -258,15 +288,11 @@ mod diagnostic {
         }
 
         fn source_code(&self) -> Option<&dyn SourceCode> {
-            if self.line == 0 {
-                None
-            } else {
-                Some(&*self.src)
-            }
+            self.has_snippet().then_some(&*self.src as &dyn SourceCode)
         }
 
         fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            if self.line == 0 {
+            if !self.has_snippet() {
                 return None;
             }
             let len = self.span.end - self.span.start;

@@ -37,6 +37,10 @@ use crate::protocol::Schedule;
 use crate::simulation::{grid, Patient, SolverConfig, Trajectory};
 use crate::solver::SolverError;
 
+/// The largest scenario file read, bytes (1 MiB: the largest example is a few kB;
+/// a cap keeps a mistaken path to a huge file from taking minutes).
+pub const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
 /// One arm: a schedule of interventions and triggers applied to the scenario's patient.
 #[derive(Debug, Clone)]
 pub struct Arm {
@@ -119,22 +123,30 @@ pub struct ArmResult {
 pub enum RunError {
     /// Settling a patient before t = 0 failed.
     #[error(
-        "the patient{} could not be settled before t = 0: {source}",
-        arm_suffix(arm)
+        "the patient{} could not be settled before t = 0: {source}{}",
+        arm_suffix(arm),
+        overrides_note(overridden)
     )]
     Settle {
         /// The arm whose own patient was being settled (`None`: the scenario's patient).
         arm: Option<String>,
         /// The solver's error.
         source: SolverError,
+        /// The overridden parameters of that patient, `name = value unit (set: value)`.
+        overridden: Vec<String>,
     },
     /// An arm could not be integrated.
-    #[error("arm '{arm}' could not be integrated: {source}")]
+    #[error(
+        "arm '{arm}' could not be integrated: {source}{}",
+        overrides_note(overridden)
+    )]
     Arm {
         /// The arm.
         arm: String,
         /// The solver's error.
         source: SolverError,
+        /// The overridden parameters of the arm's patient, `name = value unit (set: value)`.
+        overridden: Vec<String>,
     },
     /// A patient's parameters could not be set.
     #[error("the patient's parameters: {source}")]
@@ -150,6 +162,29 @@ pub enum RunError {
         /// What is wrong.
         source: ParamError,
     },
+}
+
+/// ` (overridden parameters: …)` when a failed patient had overrides: the likeliest
+/// cause of a failure in a set that runs without them.
+fn overrides_note(overridden: &[String]) -> String {
+    if overridden.is_empty() {
+        String::new()
+    } else {
+        format!(" (overridden parameters: {})", overridden.join(", "))
+    }
+}
+
+/// The overridden parameters of `patient`, `name = value unit (set: value)`.
+fn overridden(patient: &Patient) -> Vec<String> {
+    patient
+        .set()
+        .entries
+        .iter()
+        .filter_map(|(name, p)| {
+            p.overridden_from
+                .map(|was| format!("{name} = {} {} (set: {was})", p.value, p.unit))
+        })
+        .collect()
 }
 
 fn arm_suffix(arm: &Option<String>) -> String {
@@ -172,12 +207,26 @@ impl Scenario {
         }
     }
 
-    /// Read and parse a scenario file.
+    /// Read and parse a scenario file: a regular file (not a FIFO or a device, which
+    /// could block or never end) of at most [`MAX_SCENARIO_BYTES`].
     pub fn load(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ScenarioError::io(&shown, format!("cannot read the scenario file: {e}"))
-        })?;
+        let io = |what: String| ScenarioError::io(&shown, what);
+        let meta = std::fs::metadata(path)
+            .map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
+        if !meta.is_file() {
+            return Err(io(
+                "is not a regular file (a scenario must be a TOML file, not a directory, pipe or device)".into(),
+            ));
+        }
+        if meta.len() > MAX_SCENARIO_BYTES {
+            return Err(io(format!(
+                "is {} bytes; a scenario file may have at most {MAX_SCENARIO_BYTES} bytes",
+                meta.len()
+            )));
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
         parse_scenario(&text, &shown)
     }
 
@@ -191,7 +240,11 @@ impl Scenario {
     pub fn settled(&self, patient: &Patient) -> Result<State, RunError> {
         patient
             .settle(self.settle, &self.solver)
-            .map_err(|source| RunError::Settle { arm: None, source })
+            .map_err(|source| RunError::Settle {
+                arm: None,
+                source,
+                overridden: overridden(patient),
+            })
     }
 
     /// Run every arm; arms without overrides start from the same settled state, an
@@ -232,6 +285,7 @@ impl Scenario {
                 .map_err(|source| RunError::Settle {
                     arm: Some(arm.name.clone()),
                     source,
+                    overridden: overridden(&patient),
                 })?
         };
         let trajectory = patient
@@ -239,6 +293,7 @@ impl Scenario {
             .map_err(|source| RunError::Arm {
                 arm: arm.name.clone(),
                 source,
+                overridden: overridden(&patient),
             })?;
         Ok(ArmResult {
             name: arm.name.clone(),

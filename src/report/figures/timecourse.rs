@@ -24,6 +24,12 @@ use crate::model::idx;
 use crate::report::{derived, time_unit_seconds, OutputError};
 use crate::scenario::{ArmResult, Scenario};
 
+/// Lines of the scenario description shown under the title (the rest is cut).
+const SUBTITLE_LINES: usize = 3;
+
+/// Characters of the title measured at most (no figure is wider).
+const MAX_TITLE_CHARS: usize = 200;
+
 /// Figure size, px.
 pub(super) const SIZE: (u32, u32) = (1600, 1800);
 
@@ -371,7 +377,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
     let left = 24;
     let mut y = 16;
     let title_style = (FAMILY, 22.0, FontStyle::Bold).into_font().color(&BLACK);
-    let mut title = fig.title.clone();
+    // A title longer than any figure is wide is cut first, so that fitting it takes a
+    // few measurements, not one per character.
+    let mut title: String = fig.title.chars().take(MAX_TITLE_CHARS).collect();
     while title.chars().count() > 10
         && root.estimate_text_size(&title, &title_style)?.0 as i32 > w - 2 * left
     {
@@ -380,11 +388,14 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
     }
     root.draw(&Text::new(title, (left, y), title_style.clone()))?;
     y += 34;
-    // Description: word-wrapped to the figure width, at most three lines.
+    // Description: word-wrapped to the figure width, at most SUBTITLE_LINES lines.
     let sub_style = grey_text(17.0);
     let mut line = String::new();
     let mut lines = Vec::new();
     for word in fig.subtitle.split_whitespace() {
+        if lines.len() == SUBTITLE_LINES {
+            break;
+        }
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
@@ -401,7 +412,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
     if !line.is_empty() {
         lines.push(line);
     }
-    for l in lines.into_iter().take(3) {
+    for l in lines.into_iter().take(SUBTITLE_LINES) {
         root.draw(&Text::new(l, (left, y), sub_style.clone()))?;
         y += 24;
     }
