@@ -5,4 +5,6 @@ pub mod bistability;
 pub mod cohort;
 pub mod compare;
 pub mod metrics;
+pub mod sensitivity;
+pub mod sweep;
 pub mod validate;

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use spasm::analysis::bistability::ProbeError;
 use spasm::analysis::compare::CompareError;
+use spasm::analysis::sensitivity::study::StudyError;
+use spasm::analysis::sweep::SweepError;
 use spasm::analysis::validate::ValidateError;
 use spasm::model::params::ParamError;
 use spasm::report::exchange::ExportError;
@@ -48,6 +50,12 @@ pub(crate) enum CliError {
     /// A bistability probe failed.
     #[error(transparent)]
     Probe(#[from] ProbeError),
+    /// A sweep's grid is wrong.
+    #[error(transparent)]
+    Sweep(#[from] SweepError),
+    /// A sensitivity analysis's options are wrong.
+    #[error(transparent)]
+    Study(#[from] StudyError),
     /// Writing outputs failed.
     #[error(transparent)]
     Output(#[from] OutputError),

@@ -28,6 +28,8 @@ mod export;
 mod params;
 mod progress;
 mod run;
+mod sensitivity;
+mod sweep;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Compare(a) => compare::compare(a),
         Command::Bistability(a) => bistability::bistability(a),
         Command::Params(a) => params::params(a),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::Sensitivity(a) => sensitivity::sensitivity(a),
         Command::Export(ExportFormat::Sbml(a)) => export::sbml(a),
         Command::Export(ExportFormat::Python(a)) => {
             export::text(&spasm::report::exchange::python_module(), a.out)

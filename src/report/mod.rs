@@ -26,6 +26,8 @@ pub mod exchange;
 pub mod figures;
 mod json;
 mod manifest;
+pub mod sensitivity_dir;
+pub mod sweep_dir;
 
 use std::path::{Path, PathBuf};
 

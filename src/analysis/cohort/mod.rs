@@ -42,8 +42,8 @@ use rayon::prelude::*;
 
 use super::compare::AUC_WINDOW_S;
 use super::compare::{cycle, pain_auc_window, resolve_reference, CompareError, CompareOptions};
-use crate::analysis::metrics::endpoints;
-use crate::scenario::{RunError, Scenario};
+use crate::analysis::metrics::{endpoints, MetricThresholds};
+use crate::scenario::{ArmResult, RunError, Scenario};
 use crate::simulation::Patient;
 use crate::units::{HOUR, MINUTE};
 
@@ -86,6 +86,60 @@ pub struct PatientArm {
     pub cycle_h: f64,
     /// Relapses (re-entries into spasm after a remission).
     pub relapses: f64,
+}
+
+impl PatientArm {
+    /// The endpoint names, in the order of [`PatientArm::values`], each with its unit
+    /// in the name (`_nrs_h`: NRS·h, `_nrs`: NRS 0–10, `_h`: hours, `_min`: minutes,
+    /// `relapses`: a count). Sweeps, sensitivity analyses and cohorts all compute
+    /// their endpoints through [`PatientArm::of_run`].
+    pub const NAMES: [&'static str; 8] = [
+        "pain_auc_7d_nrs_h",
+        "peak_pain_nrs",
+        "spasm_h",
+        "ischemic_min",
+        "relief_h",
+        "recovery_h",
+        "cycle_h",
+        "relapses",
+    ];
+
+    /// The endpoints of one arm's run: the one place where a run becomes the numbers
+    /// that cohorts, sweeps and sensitivity analyses report.
+    pub fn of_run(run: &ArmResult, th: &MetricThresholds) -> PatientArm {
+        let tr = &run.trajectory;
+        let e = endpoints(run.patient.model(), tr, th);
+        let inf = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
+        PatientArm {
+            pain_auc: pain_auc_window(tr, AUC_WINDOW_S).0,
+            peak_pain: e.peak_pain_nrs,
+            spasm_h: e.spasm_min / (HOUR / MINUTE),
+            ischemic_min: e.ischemic_min,
+            relief_h: inf(e.time_to_relief_h),
+            recovery_h: inf(e.time_to_recovery_h),
+            cycle_h: cycle(tr, th).hours(),
+            relapses: e.relapses as f64,
+        }
+    }
+
+    /// The endpoints in the order of [`PatientArm::NAMES`].
+    pub fn values(&self) -> [f64; 8] {
+        [
+            self.pain_auc,
+            self.peak_pain,
+            self.spasm_h,
+            self.ischemic_min,
+            self.relief_h,
+            self.recovery_h,
+            self.cycle_h,
+            self.relapses,
+        ]
+    }
+
+    /// The index of endpoint `name` in [`PatientArm::NAMES`].
+    pub fn index_of(name: &str) -> Option<usize> {
+        PatientArm::NAMES.iter().position(|n| *n == name)
+    }
 }
 
 /// Options of a cohort run.
@@ -152,25 +206,12 @@ fn run_patient(
 ) -> Result<Vec<PatientArm>, RunError> {
     let patient = drawn_patient(scenario, resolved, seed, index)?;
     let y0 = scenario.settled(&patient)?;
-    let th = &opts.thresholds;
     scenario
         .arms
         .iter()
         .map(|arm| {
             let r = scenario.run_arm(arm, &patient, &y0)?;
-            let tr = &r.trajectory;
-            let e = endpoints(r.patient.model(), tr, th);
-            let inf = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
-            Ok(PatientArm {
-                pain_auc: pain_auc_window(tr, AUC_WINDOW_S).0,
-                peak_pain: e.peak_pain_nrs,
-                spasm_h: e.spasm_min / (HOUR / MINUTE),
-                ischemic_min: e.ischemic_min,
-                relief_h: inf(e.time_to_relief_h),
-                recovery_h: inf(e.time_to_recovery_h),
-                cycle_h: cycle(tr, th).hours(),
-                relapses: e.relapses as f64,
-            })
+            Ok(PatientArm::of_run(&r, &opts.thresholds))
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 
 mod bistability;
 mod chart;
+mod sweep;
 mod timecourse;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use super::{atomic, OutputError};
 
 pub use bistability::write_bistability_figure;
 pub use chart::{cohort_chart, endpoints_chart, write_chart, Chart, Mark, Panel};
+pub use sweep::write_sweep_figure;
 pub use timecourse::write_timecourse;
 
 /// Steps of round tick values: 1, 2, 5 times a power of ten.

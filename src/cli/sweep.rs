@@ -1,0 +1,108 @@
+//! `spasm sweep`: every arm at every point of a parameter grid, streamed to a sweep
+//! directory, with a progress bar on standard error.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use spasm::analysis::cohort::PatientArm;
+use spasm::analysis::metrics::MetricThresholds;
+use spasm::analysis::sensitivity::study::{StudyError, DEFAULT_ENDPOINTS};
+use spasm::analysis::sweep::{self, parse_axis};
+use spasm::report::sweep_dir::{SweepMeta, SweepWriter};
+use spasm::report::Replace;
+use spasm::scenario::Scenario;
+
+use super::args::SweepArgs;
+use super::{command_line, output_target, progress, CliError};
+
+/// Endpoint indices named on the command line (default [`DEFAULT_ENDPOINTS`]).
+pub(super) fn endpoint_indices(names: &[String]) -> Result<Vec<usize>, CliError> {
+    let names: Vec<String> = if names.is_empty() {
+        DEFAULT_ENDPOINTS.iter().map(ToString::to_string).collect()
+    } else {
+        names.to_vec()
+    };
+    names
+        .iter()
+        .map(|n| {
+            PatientArm::index_of(n).ok_or_else(|| StudyError::UnknownEndpoint(n.clone()).into())
+        })
+        .collect()
+}
+
+/// Run `spasm sweep`.
+pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
+    let sc = Scenario::load(&args.scenario)?;
+    let specs = args
+        .params
+        .iter()
+        .map(|p| parse_axis(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let axes = sweep::resolve_axes(&sc.patient, &specs, &args.log)?;
+    let endpoints = endpoint_indices(&args.endpoints)?;
+    let target = output_target(args.out, Some(&args.scenario), "sweep", "-sweep")?;
+    let points = sweep::point_count(&axes);
+    if !args.quiet {
+        note!(
+            "sweep: {points} points × {} arms ({})",
+            sc.arms.len(),
+            axes.iter()
+                .map(|a| format!(
+                    "{} {}..{}{}",
+                    a.name,
+                    a.lo,
+                    sweep::with_unit(a.hi, &a.unit),
+                    if a.log { " log" } else { "" }
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let arms: Vec<String> = sc.arms.iter().map(|a| a.name.clone()).collect();
+    let mut writer = SweepWriter::create(
+        &target.dir,
+        Replace::RunDirOnly,
+        &target.inputs,
+        &axes,
+        &arms,
+        &endpoints,
+    )?;
+    let bar = progress::bar(
+        points as u64,
+        "{bar:40} {pos}/{len} points  {elapsed} elapsed, eta {eta}",
+        args.quiet,
+    );
+    let thresholds = MetricThresholds::default();
+    let t0 = Instant::now();
+    let info = sweep::run_sweep(&sc, &axes, &thresholds, &|| bar.inc(1), &mut |rows| {
+        writer.append(rows)
+    })?;
+    bar.finish_and_clear();
+    let wall_time_s = t0.elapsed().as_secs_f64();
+    let (dir, files) = writer.finish(
+        &sc,
+        &axes,
+        &info,
+        &SweepMeta {
+            thresholds,
+            threads: rayon::current_num_threads(),
+            wall_time_s,
+            command_line: command_line(),
+            figures: true,
+            replace: Replace::RunDirOnly,
+        },
+    )?;
+    if !args.quiet {
+        let settling = match &info.settling {
+            sweep::Settling::Shared => "one shared settled state".to_string(),
+            sweep::Settling::PerPoint { reason } => format!("settled per point ({reason})"),
+        };
+        say!(
+            "{points} points in {wall_time_s:.1} s on {} threads; {} failed (point, arm) runs; {settling}",
+            rayon::current_num_threads(),
+            info.failed
+        );
+        say!("wrote {} files to {}", files.len(), dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
