@@ -419,3 +419,72 @@ fn command_line_writes_directories() {
     let samples = std::fs::read_to_string(tmp.path().join("se/samples.csv")).unwrap();
     assert_eq!(samples.lines().count(), 1 + 4 * 3);
 }
+
+#[test]
+fn the_sweep_table_of_a_scenario_is_the_default_grid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sweep_gain_injury.toml"),
+    )
+    .unwrap();
+    let table = "param = [\"fac_injury=0:10:21\", \"h_initial=0:1:21\"]";
+    assert!(
+        example.contains(table),
+        "the example's [sweep] table changed"
+    );
+    // A small grid from the table, and the same grid from the command line.
+    let small = example.replace(
+        table,
+        "param = [\"fac_injury=0:10:3\", \"h_initial=0.5:1:2\"]",
+    );
+    std::fs::write(tmp.path().join("s.toml"), &small).unwrap();
+    let run = |extra: &[&str], out: &str| {
+        let o = spasm(tmp.path())
+            .args(["sweep", "s.toml", "--quiet", "-o", out])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(tmp.path().join(out).join("sweep.csv")).unwrap()
+    };
+    let from_table = run(&[], "a");
+    let from_flags = run(
+        &[
+            "--param",
+            "fac_injury=0:10:3",
+            "--param",
+            "h_initial=0.5:1:2",
+        ],
+        "b",
+    );
+    assert_eq!(from_table, from_flags);
+    assert_eq!(from_table.lines().count(), 1 + 3 * 2 * 2);
+
+    // A mistake in the table is reported at its place in the file.
+    let bad = example.replace(table, "param = [\"fac_injury=0:10\"]");
+    std::fs::write(tmp.path().join("bad.toml"), &bad).unwrap();
+    let o = spasm(tmp.path())
+        .args(["sweep", "bad.toml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = bad
+        .lines()
+        .position(|l| l.contains("fac_injury=0:10\""))
+        .unwrap()
+        + 1;
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("bad.toml:{line}:")), "{err}");
+    assert!(err.contains("sweep.param"), "{err}");
+
+    // No table and no --param: one message saying what to give.
+    let none = example.replace(table, "").replace("[sweep]\n", "");
+    let none = none.replace("endpoints = [\"spasm_h\", \"pain_auc_7d_nrs_h\"]\n", "");
+    std::fs::write(tmp.path().join("none.toml"), &none).unwrap();
+    let o = spasm(tmp.path())
+        .args(["sweep", "none.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to sweep"));
+}

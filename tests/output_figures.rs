@@ -23,6 +23,7 @@ fn scenario(set: &str, arms: Vec<Arm>, duration: f64, every: f64, unit: &str) ->
         output_depths: Vec::new(),
         solver: SolverConfig::default(),
         source_text: String::new(),
+        sweep: None,
     }
 }
 

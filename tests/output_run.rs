@@ -48,6 +48,7 @@ fn scenario() -> Scenario {
         output_depths: vec![2.5],
         solver: SolverConfig::default(),
         source_text: "# hand-built test scenario\n".into(),
+        sweep: None,
     }
 }
 

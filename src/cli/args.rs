@@ -130,12 +130,15 @@ pub(crate) struct SweepArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
     /// A swept parameter, NAME=LO:HI:N (repeatable; the grid is their product).
-    #[arg(long = "param", value_name = "NAME=LO:HI:N", required = true)]
+    /// Default: the scenario's [sweep] table.
+    #[arg(long = "param", value_name = "NAME=LO:HI:N")]
     pub params: Vec<String>,
-    /// Space this swept parameter's values evenly in ln x (repeatable).
+    /// Space this swept parameter's values evenly in ln x (repeatable; default: the
+    /// [sweep] table's `log` when its axes are used).
     #[arg(long = "log", value_name = "NAME")]
     pub log: Vec<String>,
-    /// Endpoint to draw (repeatable; default: pain_auc_7d_nrs_h and spasm_h).
+    /// Endpoint to draw (repeatable; default: the [sweep] table's `endpoints`, else
+    /// pain_auc_7d_nrs_h and spasm_h).
     #[arg(long = "endpoint", value_name = "NAME")]
     pub endpoints: Vec<String>,
     /// Output directory (default: out/<scenario file stem>-sweep).

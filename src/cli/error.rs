@@ -87,6 +87,12 @@ pub(crate) enum CliError {
         /// This run's input.
         input: PathBuf,
     },
+    /// `spasm sweep` without `--param` on a scenario without a `[sweep]` table.
+    #[error("nothing to sweep: give --param NAME=LO:HI:N, or a [sweep] table with param = [\"NAME=LO:HI:N\"] in {}", path.display())]
+    NoSweepAxes {
+        /// The scenario file.
+        path: PathBuf,
+    },
     /// An output file is one of the command's inputs.
     #[error("'{}' is the input; writing the output there would destroy it. Give another -o", path.display())]
     OutputIsInput {

@@ -10,7 +10,7 @@ use spasm::analysis::sensitivity::study::{StudyError, DEFAULT_ENDPOINTS};
 use spasm::analysis::sweep::{self, parse_axis};
 use spasm::report::sweep_dir::{SweepMeta, SweepWriter};
 use spasm::report::Replace;
-use spasm::scenario::Scenario;
+use spasm::scenario::{ErrorKind, Scenario, ScenarioError};
 
 use super::args::SweepArgs;
 use super::{command_line, output_target, progress, CliError};
@@ -33,13 +33,55 @@ pub(super) fn endpoint_indices(names: &[String]) -> Result<Vec<usize>, CliError>
 /// Run `spasm sweep`.
 pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
     let sc = Scenario::load(&args.scenario)?;
-    let specs = args
-        .params
-        .iter()
-        .map(|p| parse_axis(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let axes = sweep::resolve_axes(&sc.patient, &specs, &args.log)?;
-    let endpoints = endpoint_indices(&args.endpoints)?;
+    let table = sc.sweep.clone().unwrap_or_default();
+    // The command line's axes, or else the scenario's [sweep] table (whose mistakes
+    // are reported at their place in the file).
+    let (specs, log) = if args.params.is_empty() {
+        let path = args.scenario.display().to_string();
+        let specs = table
+            .params
+            .iter()
+            .map(|(text, span)| {
+                parse_axis(text).map_err(|e| {
+                    ScenarioError::new(
+                        ErrorKind::BadQuantity,
+                        &path,
+                        &sc.source_text,
+                        "sweep.param",
+                        span.clone(),
+                        e.to_string(),
+                        "an axis NAME=LO:HI:N, such as \"fac_injury=0:10:21\"",
+                        None,
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if specs.is_empty() {
+            return Err(CliError::NoSweepAxes {
+                path: args.scenario.clone(),
+            });
+        }
+        let log = if args.log.is_empty() {
+            table.log.clone()
+        } else {
+            args.log.clone()
+        };
+        (specs, log)
+    } else {
+        let specs = args
+            .params
+            .iter()
+            .map(|p| parse_axis(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        (specs, args.log.clone())
+    };
+    let axes = sweep::resolve_axes(&sc.patient, &specs, &log)?;
+    let endpoint_names = if args.endpoints.is_empty() {
+        &table.endpoints
+    } else {
+        &args.endpoints
+    };
+    let endpoints = endpoint_indices(endpoint_names)?;
     let target = output_target(args.out, Some(&args.scenario), "sweep", "-sweep")?;
     let points = sweep::point_count(&axes);
     if !args.quiet {

@@ -37,6 +37,19 @@ use crate::protocol::Schedule;
 use crate::simulation::{grid, Patient, SolverConfig, Trajectory};
 use crate::solver::SolverError;
 
+/// A scenario's `[sweep]` table: the grid `spasm sweep` runs when no `--param` is
+/// given on the command line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SweepTable {
+    /// `param`: each axis as written (`"NAME=LO:HI:N"`) with its byte span in the
+    /// file, for errors that point at it.
+    pub params: Vec<(String, std::ops::Range<usize>)>,
+    /// `log`: the axes spaced evenly in ln x.
+    pub log: Vec<String>,
+    /// `endpoints`: the endpoints to draw.
+    pub endpoints: Vec<String>,
+}
+
 /// The largest scenario file read, bytes (1 MiB: the largest example is a few kB;
 /// a cap keeps a mistaken path to a huge file from taking minutes).
 pub const MAX_SCENARIO_BYTES: u64 = 1 << 20;
@@ -103,6 +116,8 @@ pub struct Scenario {
     pub solver: SolverConfig,
     /// The scenario text it was read from (hashed into the manifest).
     pub source_text: String,
+    /// `[sweep]`, if the file has one.
+    pub sweep: Option<SweepTable>,
 }
 
 /// The result of one arm.

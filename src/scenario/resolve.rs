@@ -105,6 +105,7 @@ pub(super) fn resolve(cx: &Cx, spec: Spec, text: &str) -> R<Scenario> {
         settle: spec.settle,
         time_unit: spec.time_unit,
         output_depths: spec.output_depths,
+        sweep: spec.sweep,
         solver: spec.solver,
         source_text: text.to_string(),
     })

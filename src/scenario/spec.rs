@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use super::entries::Run;
 use super::error::ErrorKind;
 use super::walk::{num_str, Cx, Tbl, Val, R};
+use super::SweepTable;
 use crate::protocol::catalogue::limits;
 use crate::simulation::{SolverConfig, SolverKind};
 use crate::units::{human_time, DAY, HOUR, LENGTH, MINUTE, TIME};
@@ -28,6 +29,7 @@ const TOP_KEYS: &[&str] = &[
     "model",
     "output",
     "solver",
+    "sweep",
     "trigger",
     "arm",
 ];
@@ -47,6 +49,8 @@ pub(super) struct Spec<'a, 'i> {
     pub(super) time_unit: String,
     pub(super) output_depths: Vec<f64>,
     pub(super) solver: SolverConfig,
+    /// `[sweep]`, if any.
+    pub(super) sweep: Option<SweepTable>,
     /// `[[trigger]]` tables, in order.
     pub(super) triggers: Vec<Tbl<'a, 'i>>,
     /// `[[arm]]` tables, in order (at least one), or the first mistake in them. Step 2
@@ -271,6 +275,10 @@ pub(super) fn read<'a, 'i>(cx: &Cx, doc: &'a DeTable<'i>, path: &str) -> R<Spec<
         time_unit,
         output_depths,
         solver,
+        sweep: match root.get("sweep") {
+            Some(v) => Some(sweep(cx, &v)?),
+            None => None,
+        },
         triggers: match root.get("trigger") {
             Some(tv) => cx.tables(&tv, "trigger", "an array of tables: write [[trigger]]")?,
             None => Vec::new(),
@@ -341,6 +349,64 @@ fn arms<'a, 'i>(cx: &Cx, root: &Tbl<'a, 'i>) -> R<Vec<ArmSpec<'a, 'i>>> {
 }
 
 /// `[output] depths`: an array of depths below the skin, each a length string.
+/// `[sweep]`: `param` (one axis `"NAME=LO:HI:N"` or an array of them; their meaning is
+/// checked by `spasm sweep`, which reports mistakes at these spans), `log` and
+/// `endpoints` (arrays of names).
+fn sweep(cx: &Cx, v: &Val) -> R<SweepTable> {
+    let t = cx.table(v, "[sweep]", "a [sweep] table")?;
+    t.check(cx, &["param", "log", "endpoints"])?;
+    let strings = |name: &str, expected: &str| -> R<Vec<(String, Range<usize>)>> {
+        let Some(v) = t.get(name) else {
+            return Ok(Vec::new());
+        };
+        let items: Vec<Val> = match v.v {
+            DeValue::String(_) => vec![v],
+            DeValue::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Val {
+                    key: format!("{}[{}]", v.key, i + 1),
+                    span: item.span(),
+                    v: item.get_ref(),
+                })
+                .collect(),
+            _ => return Err(cx.wrong_type(&v, expected)),
+        };
+        items
+            .iter()
+            .map(|item| Ok((cx.string(item, expected)?.to_string(), item.span.clone())))
+            .collect()
+    };
+    let param = strings(
+        "param",
+        "an axis such as \"fac_injury=0:10:21\", or an array of them",
+    )?;
+    if param.is_empty() {
+        return Err(cx.err(
+            ErrorKind::MissingKey,
+            &t.path("param"),
+            v.span.clone(),
+            "a [sweep] table needs at least one axis",
+            "param = [\"NAME=LO:HI:N\"]",
+            None,
+        ));
+    }
+    let names = |name: &str, expected: &str| -> R<Vec<String>> {
+        Ok(strings(name, expected)?
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect())
+    };
+    Ok(SweepTable {
+        params: param,
+        log: names("log", "an array of parameter names, such as [\"tau_heal\"]")?,
+        endpoints: names(
+            "endpoints",
+            "an array of endpoint names, such as [\"spasm_h\"]",
+        )?,
+    })
+}
+
 fn depths(cx: &Cx, v: &Val) -> R<Vec<f64>> {
     let expected = "an array of depths such as [\"2.5 cm\"]";
     let DeValue::Array(items) = v.v else {
