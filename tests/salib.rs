@@ -16,7 +16,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use spasm::analysis::sensitivity::study::{self, Design, Method, StudyOptions};
@@ -26,97 +25,23 @@ use spasm::scenario::Scenario;
 #[allow(dead_code)]
 #[path = "support/ishigami.rs"]
 mod ishigami;
+#[path = "support/peer_env.rs"]
+mod peer_env;
 #[path = "support/salib_cases.rs"]
 mod salib_cases;
 
 const REQUIREMENTS: &str = include_str!("peers/requirements-salib.txt");
 
-fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("{what}: cannot start {cmd:?}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        Err(format!(
-            "{what} failed ({}): {}",
-            out.status,
-            err.trim().lines().last().unwrap_or("")
-        ))
-    }
-}
-
-/// The Python interpreter with SALib, creating `target/peers-venv-salib` if needed.
-fn salib_python() -> Result<PathBuf, String> {
-    if let Ok(p) = std::env::var("SPASM_SALIB_PYTHON") {
-        return Ok(PathBuf::from(p));
-    }
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("target dir")
-        .to_path_buf();
-    let venv = target.join("peers-venv-salib");
-    let python = venv.join("bin").join("python");
-    let ready = venv.join(".spasm-peers-ready");
-    let wanted = REQUIREMENTS.trim();
-    let is_ready = || std::fs::read_to_string(&ready).is_ok_and(|s| s.trim() == wanted);
-    if is_ready() {
-        return Ok(python);
-    }
-    let lock = target.join("peers-venv-salib.lock");
-    let start = Instant::now();
-    while std::fs::create_dir(&lock).is_err() {
-        if is_ready() {
-            return Ok(python);
-        }
-        if start.elapsed() > Duration::from_secs(1200) {
-            return Err(format!(
-                "waited 20 min for another process to create {} (remove {} if stale)",
-                venv.display(),
-                lock.display()
-            ));
-        }
-        std::thread::sleep(Duration::from_secs(2));
-    }
-    let result = (|| {
-        let tmp = target.join(format!("peers-venv-salib.tmp-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        run(
-            Command::new("python3").arg("-m").arg("venv").arg(&tmp),
-            "python3 -m venv",
-        )?;
-        let req = tmp.join("requirements.txt");
-        std::fs::write(&req, REQUIREMENTS).map_err(|e| e.to_string())?;
-        let installed = run(
-            Command::new(tmp.join("bin").join("python"))
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--disable-pip-version-check",
-                    "-q",
-                    "-r",
-                ])
-                .arg(&req),
-            "pip install SALib, numpy and scipy",
-        );
-        if let Err(e) = installed {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-        std::fs::write(tmp.join(".spasm-peers-ready"), wanted).map_err(|e| e.to_string())?;
-        let _ = std::fs::remove_dir_all(&venv);
-        std::fs::rename(&tmp, &venv).map_err(|e| e.to_string())
-    })();
-    let _ = std::fs::remove_dir(&lock);
-    result.map(|()| python)
-}
-
-/// Ready means: runs and imports SALib and numpy.
+/// The interpreter of `target/peers-venv-salib` (or `SPASM_SALIB_PYTHON`), ready
+/// when it runs and imports SALib and numpy.
 fn peers_ready() -> Result<PathBuf, String> {
-    let python = salib_python()?;
-    run(
+    let python = peer_env::python_env(
+        "peers-venv-salib",
+        REQUIREMENTS,
+        "SPASM_SALIB_PYTHON",
+        "SALib, numpy and scipy",
+    )?;
+    peer_env::run(
         Command::new(&python).args(["-c", "import SALib, numpy"]),
         "import SALib, numpy",
     )?;
@@ -190,11 +115,7 @@ fn salib_agrees() {
     let python = match peers_ready() {
         Ok(p) => p,
         Err(reason) => {
-            assert!(
-                std::env::var("SPASM_REQUIRE_PEERS").as_deref() != Ok("1"),
-                "SPASM_REQUIRE_PEERS=1 but could not build the Python environment: {reason}"
-            );
-            println!("skipped: could not build the Python environment: {reason}");
+            peer_env::skip(&format!("could not build the Python environment: {reason}"));
             return;
         }
     };

@@ -11,104 +11,23 @@
 //! Python peers live in a virtual environment `target/peers-venv`, created on first
 //! use (`python3 -m venv`, then `pip install -r benches/peers/requirements.txt` from
 //! the package index) and reused afterwards; `SPASM_PEERS_PYTHON` may name another
-//! interpreter that has them. If the environment cannot be created, the test fails
-//! and says why.
+//! interpreter that has them. If the environment cannot be created (no network, no
+//! `python3`), the test prints one `skipped:` line and passes, unless
+//! `SPASM_REQUIRE_PEERS=1`, which makes it fail and say why.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use spasm::model::{Algebraic, STATE_NAMES, TYPICAL};
 use spasm::protocol::{Drug, Effect, Impulse, Schedule};
 use spasm::report::exchange::to_sbml;
 use spasm::simulation::{grid, simulate, Patient, SolverConfig};
 
+#[path = "support/peer_env.rs"]
+mod peer_env;
+
 const HOUR: f64 = 3600.0;
 const REQUIREMENTS: &str = include_str!("../benches/peers/requirements.txt");
 const DRIVER: &str = include_str!("peers/sbml_check.py");
-
-fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("{what}: cannot start {cmd:?}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} failed ({}):\n{}\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
-/// The Python interpreter of the peers' virtual environment, creating it if needed.
-fn peers_python() -> Result<PathBuf, String> {
-    if let Ok(p) = std::env::var("SPASM_PEERS_PYTHON") {
-        return Ok(PathBuf::from(p));
-    }
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("target dir")
-        .to_path_buf();
-    let venv = target.join("peers-venv");
-    let python = venv.join("bin").join("python");
-    let ready = venv.join(".spasm-peers-ready");
-    let wanted = REQUIREMENTS.trim();
-    let is_ready = || std::fs::read_to_string(&ready).is_ok_and(|s| s.trim() == wanted);
-    if is_ready() {
-        return Ok(python);
-    }
-    // One creator at a time (the benchmark script uses the same lock).
-    let lock = target.join("peers-venv.lock");
-    let start = Instant::now();
-    while std::fs::create_dir(&lock).is_err() {
-        if is_ready() {
-            return Ok(python);
-        }
-        if start.elapsed() > Duration::from_secs(1200) {
-            return Err(format!(
-                "waited 20 min for another process to create {} (remove {} if stale)",
-                venv.display(),
-                lock.display()
-            ));
-        }
-        std::thread::sleep(Duration::from_secs(2));
-    }
-    let result = (|| {
-        if is_ready() {
-            return Ok(());
-        }
-        let tmp = target.join(format!("peers-venv.tmp-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        run(
-            Command::new("python3").arg("-m").arg("venv").arg(&tmp),
-            "creating the peers' virtual environment (python3 -m venv; on Debian \
-             `apt-get install python3-venv`)",
-        )?;
-        let req = tmp.join("requirements.txt");
-        std::fs::write(&req, REQUIREMENTS).map_err(|e| e.to_string())?;
-        run(
-            Command::new(tmp.join("bin").join("python"))
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--disable-pip-version-check",
-                    "-q",
-                    "-r",
-                ])
-                .arg(&req),
-            "installing libroadrunner, python-libsbml, scipy and numpy from the package index",
-        )?;
-        std::fs::write(tmp.join(".spasm-peers-ready"), wanted).map_err(|e| e.to_string())?;
-        let _ = std::fs::remove_dir_all(&venv);
-        std::fs::rename(&tmp, &venv).map_err(|e| e.to_string())
-    })();
-    let _ = std::fs::remove_dir(&lock);
-    result.map(|()| python)
-}
 
 /// Absolute floor of the comparison for a state: `TYPICAL[i] × 1e-6`.
 ///
@@ -125,9 +44,17 @@ fn floor(i: usize) -> f64 {
 
 #[test]
 fn sbml_export_agrees_with_libroadrunner_and_validates() {
-    let python = match peers_python() {
+    let python = match peer_env::python_env(
+        "peers-venv",
+        REQUIREMENTS,
+        "SPASM_PEERS_PYTHON",
+        "libroadrunner, python-libsbml, scipy and numpy",
+    ) {
         Ok(p) => p,
-        Err(e) => panic!("the Python peers are not available: {e}"),
+        Err(reason) => {
+            peer_env::skip(&format!("the Python peers are not available: {reason}"));
+            return;
+        }
     };
 
     let patient = Patient::embedded("acute_injury").unwrap();
