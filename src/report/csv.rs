@@ -54,7 +54,8 @@ pub(super) fn trajectory_header(time_unit: &str, depths_cm: &[f64]) -> Vec<Strin
     h
 }
 
-fn csv_err(path: &Path) -> impl Fn(::csv::Error) -> OutputError + '_ {
+/// The `OutputError` of a CSV failure at `path`.
+pub(super) fn csv_err(path: &Path) -> impl Fn(::csv::Error) -> OutputError + '_ {
     move |source| OutputError::Csv {
         path: path.to_path_buf(),
         source,

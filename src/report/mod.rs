@@ -26,6 +26,7 @@ pub mod exchange;
 pub mod figures;
 mod json;
 mod manifest;
+mod outcome_csv;
 pub mod sensitivity_dir;
 pub mod sweep_dir;
 

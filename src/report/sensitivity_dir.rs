@@ -11,8 +11,6 @@
 //! | `sensitivity_<endpoint>.png`, `.svg` | tornado: the headline index (local `S`, Morris `mu_star`, Sobol' `ST`) per parameter with its interval, one panel per arm, largest at the top |
 //! | `manifest.json` | version, hashes, solver, method, seed, samples, threads, wall time, command line, sha256 of every other file |
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -22,8 +20,10 @@ use crate::analysis::sensitivity::study::{
     IndexRow, Method, Plan, StudyFactor, StudyResult, StudyRow,
 };
 use crate::report::atomic::{write_bytes, PartialDir, Replace};
+use crate::report::csv::csv_err;
 use crate::report::json::write_json;
 use crate::report::manifest::{hash_files, FileHash, RunIdentity};
+use crate::report::outcome_csv::{number, parameter_column, OutcomeCsv};
 use crate::report::OutputError;
 use crate::scenario::Scenario;
 
@@ -31,36 +31,12 @@ use crate::scenario::Scenario;
 #[derive(Debug)]
 pub struct SensitivityWriter {
     partial: PartialDir,
-    csv: ::csv::Writer<BufWriter<File>>,
-    csv_path: PathBuf,
-    arms: Vec<String>,
-}
-
-fn csv_err(path: &Path) -> impl FnOnce(::csv::Error) -> OutputError + '_ {
-    move |source| OutputError::Csv {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-fn number(v: f64) -> String {
-    if v == f64::INFINITY {
-        "inf".into()
-    } else if v.is_nan() {
-        String::new()
-    } else {
-        format!("{v:?}")
-    }
+    samples: OutcomeCsv,
 }
 
 /// The column name of a factor: `<name>_<unit>` in ASCII.
 fn factor_column(f: &StudyFactor) -> String {
-    let unit = f
-        .unit
-        .replace('°', "deg")
-        .replace('/', "_per_")
-        .replace(['.', ' '], "");
-    format!("{}_{unit}", f.factor.name)
+    parameter_column(&f.factor.name, &f.unit)
 }
 
 impl SensitivityWriter {
@@ -73,49 +49,20 @@ impl SensitivityWriter {
         plan: &Plan,
     ) -> Result<SensitivityWriter, OutputError> {
         let partial = PartialDir::create(dir, replace, inputs)?;
-        let csv_path = partial.path().join("samples.csv");
-        let file = File::create(&csv_path).map_err(|source| OutputError::Io {
-            path: csv_path.clone(),
-            action: "create",
-            source,
-        })?;
-        let mut csv = ::csv::Writer::from_writer(BufWriter::new(file));
-        let mut header = vec!["row".to_string()];
-        header.extend(plan.factors.iter().map(factor_column));
-        header.extend(["arm".to_string(), "status".to_string()]);
-        header.extend(PatientArm::NAMES.iter().map(ToString::to_string));
-        header.push("failure".into());
-        csv.write_record(&header).map_err(csv_err(&csv_path))?;
-        Ok(SensitivityWriter {
-            partial,
-            csv,
-            csv_path,
-            arms: plan.arm_names.clone(),
-        })
+        let samples = OutcomeCsv::create(
+            partial.path().join("samples.csv"),
+            "row",
+            plan.factors.iter().map(factor_column),
+            plan.arm_names.clone(),
+        )?;
+        Ok(SensitivityWriter { partial, samples })
     }
 
     /// Append a chunk of evaluated rows; `plan` gives their factor values.
     pub fn append(&mut self, plan: &Plan, rows: &[StudyRow]) -> Result<(), OutputError> {
         for r in rows {
             for (a, outcome) in r.arms.iter().enumerate() {
-                let mut rec = vec![r.row.to_string()];
-                rec.extend(plan.row(r.row).iter().map(|v| format!("{v:?}")));
-                rec.push(self.arms[a].clone());
-                match outcome {
-                    Ok(e) => {
-                        rec.push("ok".into());
-                        rec.extend(e.values().iter().map(|&v| number(v)));
-                        rec.push(String::new());
-                    }
-                    Err(reason) => {
-                        rec.push("failed".into());
-                        rec.extend(PatientArm::NAMES.iter().map(|_| String::new()));
-                        rec.push(reason.clone());
-                    }
-                }
-                self.csv
-                    .write_record(&rec)
-                    .map_err(csv_err(&self.csv_path))?;
+                self.samples.write(r.row, plan.row(r.row), a, outcome)?;
             }
         }
         Ok(())
@@ -129,11 +76,7 @@ impl SensitivityWriter {
         result: &StudyResult,
         meta: &SensitivityMeta,
     ) -> Result<(PathBuf, Vec<PathBuf>), OutputError> {
-        self.csv.flush().map_err(|source| OutputError::Io {
-            path: self.csv_path.clone(),
-            action: "write",
-            source,
-        })?;
+        self.samples.flush()?;
         let tmp = self.partial.path().to_path_buf();
         let mut names: Vec<String> = vec!["samples.csv".into()];
         let path = tmp.join("indices.csv");

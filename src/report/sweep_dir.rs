@@ -12,8 +12,6 @@
 //! Memory: rows are not kept; only the chosen endpoints' values (8 bytes per point,
 //! arm and endpoint) are kept for the figures.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -24,6 +22,7 @@ use crate::analysis::sweep::{Axis, SweepInfo, SweepRow};
 use crate::report::atomic::{PartialDir, Replace};
 use crate::report::json::write_json;
 use crate::report::manifest::{hash_files, RunIdentity};
+use crate::report::outcome_csv::{self, OutcomeCsv};
 use crate::report::OutputError;
 use crate::scenario::Scenario;
 
@@ -40,37 +39,14 @@ pub struct SweepSeries {
 #[derive(Debug)]
 pub struct SweepWriter {
     partial: PartialDir,
-    csv: ::csv::Writer<BufWriter<File>>,
-    csv_path: PathBuf,
-    arms: Vec<String>,
+    points: OutcomeCsv,
     endpoints: Vec<usize>,
     series: Vec<SweepSeries>,
 }
 
 /// The column name of a swept parameter: `<name>_<unit>` in ASCII.
 pub fn parameter_column(axis: &Axis) -> String {
-    let unit = axis
-        .unit
-        .replace('°', "deg")
-        .replace('/', "_per_")
-        .replace(['.', ' '], "");
-    format!("{}_{unit}", axis.name)
-}
-
-fn csv_err(path: &Path) -> impl FnOnce(::csv::Error) -> OutputError + '_ {
-    move |source| OutputError::Csv {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// Format an endpoint for the CSV: shortest round-trip decimal, `inf` when not reached.
-fn number(v: f64) -> String {
-    if v == f64::INFINITY {
-        "inf".into()
-    } else {
-        format!("{v:?}")
-    }
+    outcome_csv::parameter_column(&axis.name, &axis.unit)
 }
 
 impl SweepWriter {
@@ -86,24 +62,15 @@ impl SweepWriter {
         endpoints: &[usize],
     ) -> Result<SweepWriter, OutputError> {
         let partial = PartialDir::create(dir, replace, inputs)?;
-        let csv_path = partial.path().join("sweep.csv");
-        let file = File::create(&csv_path).map_err(|source| OutputError::Io {
-            path: csv_path.clone(),
-            action: "create",
-            source,
-        })?;
-        let mut csv = ::csv::Writer::from_writer(BufWriter::new(file));
-        let mut header = vec!["point".to_string()];
-        header.extend(axes.iter().map(parameter_column));
-        header.extend(["arm".to_string(), "status".to_string()]);
-        header.extend(PatientArm::NAMES.iter().map(ToString::to_string));
-        header.push("failure".into());
-        csv.write_record(&header).map_err(csv_err(&csv_path))?;
+        let points = OutcomeCsv::create(
+            partial.path().join("sweep.csv"),
+            "point",
+            axes.iter().map(parameter_column),
+            arms.to_vec(),
+        )?;
         Ok(SweepWriter {
             partial,
-            csv,
-            csv_path,
-            arms: arms.to_vec(),
+            points,
             endpoints: endpoints.to_vec(),
             series: endpoints
                 .iter()
@@ -119,24 +86,7 @@ impl SweepWriter {
     pub fn append(&mut self, rows: &[SweepRow]) -> Result<(), OutputError> {
         for r in rows {
             for (a, outcome) in r.arms.iter().enumerate() {
-                let mut rec = vec![r.point.to_string()];
-                rec.extend(r.values.iter().map(|v| format!("{v:?}")));
-                rec.push(self.arms[a].clone());
-                match outcome {
-                    Ok(e) => {
-                        rec.push("ok".into());
-                        rec.extend(e.values().iter().map(|&v| number(v)));
-                        rec.push(String::new());
-                    }
-                    Err(reason) => {
-                        rec.push("failed".into());
-                        rec.extend(PatientArm::NAMES.iter().map(|_| String::new()));
-                        rec.push(reason.clone());
-                    }
-                }
-                self.csv
-                    .write_record(&rec)
-                    .map_err(csv_err(&self.csv_path))?;
+                self.points.write(r.point, &r.values, a, outcome)?;
                 for (s, &e) in self.series.iter_mut().zip(&self.endpoints) {
                     s.values[a].push(outcome.as_ref().map_or(f64::NAN, |x| x.values()[e]));
                 }
@@ -154,11 +104,7 @@ impl SweepWriter {
         info: &SweepInfo,
         meta: &SweepMeta,
     ) -> Result<(PathBuf, Vec<PathBuf>), OutputError> {
-        self.csv.flush().map_err(|source| OutputError::Io {
-            path: self.csv_path.clone(),
-            action: "write",
-            source,
-        })?;
+        self.points.flush()?;
         let tmp = self.partial.path().to_path_buf();
         let mut names: Vec<String> = vec!["sweep.csv".into()];
         #[cfg(feature = "figures")]
@@ -170,7 +116,7 @@ impl SweepWriter {
                     &stem,
                     &scenario.name,
                     axes,
-                    &self.arms,
+                    self.points.arms(),
                     s,
                 )?;
                 names.push(format!("{stem}.png"));
@@ -184,7 +130,7 @@ impl SweepWriter {
             identity: RunIdentity::of(scenario),
             thresholds: &meta.thresholds,
             axes,
-            arms: &self.arms,
+            arms: self.points.arms(),
             endpoints: self.series.iter().map(|s| s.endpoint.as_str()).collect(),
             sweep: info,
             threads: meta.threads,

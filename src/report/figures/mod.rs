@@ -27,6 +27,23 @@ pub use timecourse::write_timecourse;
 pub(crate) const STEPS_125: [f64; 4] = [1.0, 2.0, 5.0, 10.0];
 
 pub(crate) const FAMILY: &str = "sans-serif";
+
+/// Okabe–Ito colours (colour-blind safe), one per arm; black first for the reference
+/// arm.
+const ARM_COLOURS: [RGBColor; 7] = [
+    RGBColor(0, 0, 0),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 114, 178),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+];
+
+/// The colour of arm `i` (the palette repeats after seven arms).
+fn arm_colour(i: usize) -> RGBColor {
+    ARM_COLOURS[i % ARM_COLOURS.len()]
+}
 const SVG_FAMILY: &str = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
 
 /// Register the embedded DejaVu Sans (regular and bold) as "sans-serif" for

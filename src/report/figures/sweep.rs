@@ -9,21 +9,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use super::{write_figure, DrawResult, Drawable, FAMILY};
+use super::{arm_colour, write_figure, DrawResult, Drawable, FAMILY};
 use crate::analysis::sweep::Axis;
 use crate::report::sweep_dir::SweepSeries;
 use crate::report::OutputError;
-
-/// Okabe–Ito colours, one per arm.
-const ARM_COLOURS: [RGBColor; 7] = [
-    RGBColor(0, 0, 0),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 114, 178),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-];
 
 /// Viridis anchors at 0, 1/8, …, 1 (matplotlib's table, every 32nd entry).
 const VIRIDIS: [(u8, u8, u8); 9] = [
@@ -151,7 +140,7 @@ impl Figure<'_> {
                     .axis_desc_style((FAMILY, 18.0))
                     .draw()?;
                 for (k, arm) in self.arms.iter().enumerate() {
-                    let colour = ARM_COLOURS[k % ARM_COLOURS.len()];
+                    let colour = arm_colour(k);
                     let vals = &self.series.values[k];
                     let shown = |v: f64| if v == f64::INFINITY { y_range.end } else { v };
                     // Split the line at failed points.

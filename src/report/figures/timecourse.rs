@@ -18,7 +18,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 use super::{
-    decimals_for, nice_step, tick_label, write_figure, DrawResult, Drawable, FAMILY, STEPS_125,
+    arm_colour, decimals_for, nice_step, tick_label, write_figure, DrawResult, Drawable, FAMILY,
+    STEPS_125,
 };
 use crate::model::idx;
 use crate::report::{derived, time_unit_seconds, OutputError};
@@ -32,21 +33,6 @@ const MAX_TITLE_CHARS: usize = 200;
 
 /// Figure size, px.
 pub(super) const SIZE: (u32, u32) = (1600, 1800);
-
-/// Okabe–Ito colours (colour-blind safe); black first for the reference arm.
-const ARM_COLOURS: [RGBColor; 7] = [
-    RGBColor(0, 0, 0),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 114, 178),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-];
-
-fn arm_colour(i: usize) -> RGBColor {
-    ARM_COLOURS[i % ARM_COLOURS.len()]
-}
 
 /// Light band colour per intervention kind (labels of [`crate::protocol::Effect`]).
 fn window_colour(label: &str) -> RGBColor {
