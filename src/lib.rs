@@ -29,10 +29,12 @@
 //! # Layers
 //!
 //! Each module uses only those listed before it (`docs/architecture.md`):
-//! [`units`] → [`model`] (equations and parameters) → [`solver`] → [`protocol`]
+//! [`units`] → [`model`] (equations and parameters) → [`solver`] → [`continuation`]
+//! (steady states, branches and their bifurcations, for any system) → [`protocol`]
 //! (schedules and the intervention catalogue) → [`simulation`] (the one patient
 //! runner) → [`scenario`] (the file format) → [`analysis`] (endpoints, comparisons,
-//! cohorts, bistability, validation; numbers only) → [`report`] (files). All but the last
+//! cohorts, bistability, steady states, escape doses, validation; numbers only) →
+//! [`report`] (files). All but the last
 //! are pure apart from reading a scenario file.
 //!
 //! # Features
@@ -43,6 +45,7 @@
 //! clap, miette, plotters or indicatif.
 
 pub mod analysis;
+pub mod continuation;
 pub mod model;
 pub mod protocol;
 pub mod report;

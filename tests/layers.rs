@@ -6,10 +6,11 @@
 use std::path::{Path, PathBuf};
 
 /// The layers, bottom first.
-const LAYERS: [&str; 9] = [
+const LAYERS: [&str; 10] = [
     "units",
     "model",
     "solver",
+    "continuation",
     "protocol",
     "simulation",
     "scenario",

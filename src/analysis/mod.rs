@@ -1,10 +1,14 @@
 //! Analysis: numbers from simulations — endpoints, comparisons of arms, virtual
 //! cohorts, bistability scans and the validation targets.
 
+pub mod bifurcation;
 pub mod bistability;
 pub mod cohort;
 pub mod compare;
+pub mod escape;
 pub mod metrics;
+pub mod phase;
 pub mod sensitivity;
+pub mod steady;
 pub mod sweep;
 pub mod validate;

@@ -59,6 +59,34 @@ pub(crate) enum Command {
         after_help = "Examples:\n  spasm sensitivity examples/default.toml --method sobol --samples 1024 --seed 1\n  spasm sensitivity examples/default.toml --method morris --samples 20 --endpoint spasm_h\n  spasm sensitivity examples/default.toml --method local --params k_o,kappa,fac_injury"
     )]
     Sensitivity(SensitivityArgs),
+    /// Steady states of the loop with its inputs held (rest unless --hold), the injury
+    /// held at the patient's level: Newton from several starts, eigenvalues, stability.
+    #[command(
+        long_about = "Every steady state of the model with its scheduled inputs held constant (rest, or --hold NAME=VALUE) and the injury H held at the patient's level (h_initial): Newton from the nominal rest state, from the states settled for 60 days from rest and after a 2 min 50 %MVC effort, and from points between them; each root with the eigenvalues of the exact Jacobian and a verdict (stable, unstable, non-hyperbolic). Starts that fail are listed with their reason. The patient is the scenario's (with its [patient] overrides and, with --arm, that arm's), or a parameter set's; --param NAME=VALUE changes one parameter (in the set's unit, or a quantity such as \"2 d\").",
+        after_help = "Examples:\n  spasm steady --set healthy --param h_initial=0.5\n  spasm steady examples/injury.toml --hold activity=0.5 --json"
+    )]
+    Steady(SteadyArgs),
+    /// Continue the steady states over a parameter: branches, folds, Hopf points,
+    /// bistable intervals and the bifurcation diagram; --param2 continues the folds.
+    #[command(
+        long_about = "Pseudo-arclength continuation of the held loop's equilibrium branches (as in spasm steady) over --param NAME from --from to --to, with the exact Jacobian: stability along each branch, folds (saddle-nodes) and Hopf points located, the intervals where two stable states coexist (classified: spasm, where contraction differs; pain, where only pain differs), and the bifurcation diagram (stable solid, unstable dashed, folds and Hopf points marked, the named parameter sets marked on the axis). With --param2 NAME --from2 --to2 every fold is continued in the two parameters, and cusps are located. Writes branches.csv, special_points.csv, summary.json, bifurcation.png/.svg (and fold_curves.csv, folds.png/.svg) and manifest.json.",
+        after_help = "Examples:\n  spasm continuation --param h_initial --from 0 --to 1\n  spasm continuation --set pain_adaptation --param h_initial --from 0 --to 1\n  spasm continuation --param h_initial --from 0 --to 1 --param2 fac_injury --from2 0 --to2 10"
+    )]
+    Continuation(ContinuationArgs),
+    /// How much of each arm's treatment breaks the cycle (the escape dose), and how
+    /// close to relapse the patient is afterwards (the relapse margin).
+    #[command(
+        long_about = "For each arm (or --arm NAME), the treatment is what the arm schedules beyond the reference arm. The escape factor is the smallest factor on its doses (or session durations, or intensities: --by) for which the patient is out of spasm from --broken-from to the end of the run (the cohort's definition of a broken cycle), found by doubling up to x8 and bisection to 1 %. The relapse margin is, at --broken-from with the arm as scheduled and the injury then held, the smallest effort held for 2 min that tips the patient back into spasm (0 = still in spasm; n.r. = no effort up to 100 %MVC does). Writes escape.csv, escape.json, escape.png/.svg and manifest.json.",
+        after_help = "Examples:\n  spasm escape                                   # every arm of the standard benchmark\n  spasm escape examples/benchmark.toml --arm \"hot pack\" --by duration"
+    )]
+    Escape(EscapeArgs),
+    /// The phase portrait of the reduced loop: contraction against γ bias, the basins
+    /// of the relaxed and the spasm state, and an arm's trajectory across them.
+    #[command(
+        long_about = "The phase portrait of the loop for lectures: a grid over contraction (0 to 30 %MVC) and γ bias (0 to 1), every other state starting at the relaxed steady state, the injury and the inputs held (as in spasm steady); each point is integrated for a day and coloured by where it ends (relaxed or spasm). The border is the separatrix. Flow lines, the steady states (stable filled, saddle open) and, with a scenario and --arm, that arm's trajectory over --window are drawn on top. Writes basins.csv, phase.png/.svg and manifest.json.",
+        after_help = "Examples:\n  spasm phase --set healthy --param h_initial=0.5\n  spasm phase examples/benchmark.toml --arm \"lidocaine injection\" --window \"6 h\""
+    )]
+    Phase(PhaseArgs),
     /// Export the model (and optionally one arm of a scenario) to an exchange format.
     #[command(subcommand)]
     Export(ExportFormat),
@@ -122,6 +150,10 @@ pub(crate) struct CompareArgs {
     /// Print the comparison (and cohort statistics) as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Also report each arm's relapse margin at --broken-from: the smallest 2-min
+    /// effort that tips the patient back into spasm (relapse_margin.csv).
+    #[arg(long)]
+    pub margin: bool,
 }
 
 /// Arguments of `spasm sweep`.
@@ -198,6 +230,129 @@ pub(crate) struct BistabilityArgs {
     /// Output directory (default: out/bistability-<set>).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+}
+
+/// Which patient a loop analysis studies.
+#[derive(Args)]
+pub(crate) struct LoopPatientArgs {
+    /// Scenario file (TOML): its patient, with its [patient] overrides.
+    pub scenario: Option<PathBuf>,
+    /// Parameter set instead of a scenario (default: healthy).
+    #[arg(long, conflicts_with = "scenario")]
+    pub set: Option<String>,
+    /// The arm whose parameter overrides apply (scenario only).
+    #[arg(long, value_name = "NAME", requires = "scenario")]
+    pub arm: Option<String>,
+    /// Hold an input at a value, NAME=VALUE (repeatable): activity, stress, cuff,
+    /// skin_heat, tens, voluntary, experimental_pain. Default: rest.
+    #[arg(long = "hold", value_name = "NAME=VALUE")]
+    pub hold: Vec<String>,
+}
+
+/// Arguments of `spasm steady`.
+#[derive(Args)]
+pub(crate) struct SteadyArgs {
+    #[command(flatten)]
+    pub patient: LoopPatientArgs,
+    /// Set a parameter, NAME=VALUE in the set's unit or a quantity (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Print the steady states as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `spasm continuation`.
+#[derive(Args)]
+pub(crate) struct ContinuationArgs {
+    #[command(flatten)]
+    pub patient: LoopPatientArgs,
+    /// The continuation parameter.
+    #[arg(long, value_name = "NAME")]
+    pub param: String,
+    /// Start of its range (the set's unit, or a quantity).
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub from: String,
+    /// End of its range.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub to: String,
+    /// A second parameter: continue every fold in both (the patient's own value must
+    /// lie in its range).
+    #[arg(long, value_name = "NAME", requires_all = ["from2", "to2"])]
+    pub param2: Option<String>,
+    /// Start of the second parameter's range.
+    #[arg(
+        long,
+        value_name = "VALUE",
+        allow_hyphen_values = true,
+        requires = "param2"
+    )]
+    pub from2: Option<String>,
+    /// End of the second parameter's range.
+    #[arg(
+        long,
+        value_name = "VALUE",
+        allow_hyphen_values = true,
+        requires = "param2"
+    )]
+    pub to2: Option<String>,
+    /// Set another parameter, NAME=VALUE (repeatable).
+    #[arg(long = "with", value_name = "NAME=VALUE")]
+    pub with: Vec<String>,
+    /// Output directory (default: out/continuation-<param>).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `spasm escape`.
+#[derive(Args)]
+pub(crate) struct EscapeArgs {
+    /// Scenario file (TOML) with a reference arm; omit for the standard benchmark.
+    pub scenario: Option<PathBuf>,
+    /// Arm to study (repeatable; default: every arm but the reference).
+    #[arg(long = "arm", value_name = "NAME")]
+    pub arms: Vec<String>,
+    /// Reference arm (default: "no treatment", else the first arm).
+    #[arg(long, value_name = "ARM")]
+    pub reference: Option<String>,
+    /// What to scale: dose, intensity or duration (default: doses if the treatment has
+    /// any, else durations).
+    #[arg(long = "by", value_name = "KNOB")]
+    pub knob: Option<String>,
+    /// The cycle counts as broken when there is no spasm from this time to the end.
+    #[arg(long, value_name = "TIME", default_value = "25 h")]
+    pub broken_from: String,
+    /// Output directory (default: out/<scenario file stem>-escape).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the table as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `spasm phase`.
+#[derive(Args)]
+pub(crate) struct PhaseArgs {
+    #[command(flatten)]
+    pub patient: LoopPatientArgs,
+    /// Set a parameter, NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// How much of the arm's trajectory to draw, from t = 0.
+    #[arg(long, value_name = "TIME", default_value = "48 h")]
+    pub window: String,
+    /// Output directory (default: out/phase-<scenario file stem or set>).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `spasm params`.

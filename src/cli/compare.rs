@@ -44,6 +44,11 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     let start = Instant::now();
     let (results, cmp) = compare::run_and_compare(&sc, &opts)?;
     let single_s = start.elapsed().as_secs_f64();
+    let relapse_margins = if args.margin {
+        margins(&sc, &results, broken_from_s)?
+    } else {
+        Vec::new()
+    };
 
     let mut cohort_summary = None;
     let mut cohort_meta = None;
@@ -95,6 +100,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         &write::WriteCompareOptions {
             wall_time_s: single_s,
             inputs: target.inputs,
+            relapse_margins,
             ..Default::default()
         },
     )?;
@@ -123,6 +129,34 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each arm's relapse margin from its state at `at_s` (the sample at or after it).
+fn margins(
+    sc: &Scenario,
+    results: &[spasm::scenario::ArmResult],
+    at_s: f64,
+) -> Result<Vec<(String, Option<f64>)>, CliError> {
+    use rayon::prelude::*;
+    let th = spasm::analysis::metrics::MetricThresholds::default();
+    results
+        .par_iter()
+        .map(|r| {
+            let tr = &r.trajectory;
+            let k = tr
+                .times
+                .iter()
+                .position(|&t| t >= at_s)
+                .unwrap_or(tr.times.len() - 1);
+            let m = spasm::analysis::escape::relapse_margin(
+                &r.patient,
+                &tr.states[k],
+                &sc.solver,
+                &th,
+            )?;
+            Ok((r.name.clone(), m))
+        })
+        .collect()
 }
 
 /// A seed from the clock (nanoseconds since the epoch, mixed by the SplitMix64

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use spasm::analysis::bistability::ProbeError;
 use spasm::analysis::compare::CompareError;
+use spasm::analysis::escape::EscapeError;
 use spasm::analysis::sensitivity::study::StudyError;
+use spasm::analysis::steady::SteadyError;
 use spasm::analysis::sweep::SweepError;
 use spasm::analysis::validate::ValidateError;
 use spasm::model::params::ParamError;
@@ -56,6 +58,12 @@ pub(crate) enum CliError {
     /// A sensitivity analysis's options are wrong.
     #[error(transparent)]
     Study(#[from] StudyError),
+    /// A steady-state or continuation analysis failed.
+    #[error(transparent)]
+    Steady(#[from] SteadyError),
+    /// An escape analysis failed.
+    #[error(transparent)]
+    Escape(#[from] EscapeError),
     /// Writing outputs failed.
     #[error(transparent)]
     Output(#[from] OutputError),

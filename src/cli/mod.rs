@@ -23,12 +23,16 @@ macro_rules! note {
 pub(crate) mod args;
 mod bistability;
 mod compare;
+mod continuation;
 mod error;
+mod escape;
 mod export;
 mod params;
+mod phase;
 mod progress;
 mod run;
 mod sensitivity;
+mod steady;
 mod sweep;
 mod validate;
 
@@ -50,6 +54,10 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Params(a) => params::params(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
+        Command::Steady(a) => steady::steady(&a),
+        Command::Escape(a) => escape::escape(a),
+        Command::Phase(a) => phase::phase(a),
+        Command::Continuation(a) => continuation::continuation(a),
         Command::Export(ExportFormat::Sbml(a)) => export::sbml(a),
         Command::Export(ExportFormat::Python(a)) => {
             export::text(&spasm::report::exchange::python_module(), a.out)

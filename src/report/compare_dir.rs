@@ -69,6 +69,9 @@ pub struct WriteCompareOptions {
     /// The files the comparison read (the scenario): never inside what is replaced,
     /// and recorded in the run directory's marker.
     pub inputs: Vec<PathBuf>,
+    /// Each arm's relapse margin (fraction of MVC; `None`: no effort tips it back),
+    /// written to `relapse_margin.csv` when not empty.
+    pub relapse_margins: Vec<(String, Option<f64>)>,
 }
 
 impl Default for WriteCompareOptions {
@@ -79,6 +82,7 @@ impl Default for WriteCompareOptions {
             replace: Replace::RunDirOnly,
             wall_time_s: 0.0,
             inputs: Vec::new(),
+            relapse_margins: Vec::new(),
         }
     }
 }
@@ -152,7 +156,23 @@ pub fn write_compare(
     let path = tmp.join("comparison.csv");
     write_bytes(&path, &report::comparison_csv(c).map_err(csv_err(&path))?)?;
     names.push("comparison.csv");
-    let summary = report::summary_txt(c, cohort.map(|k| k.summary));
+    let mut summary = report::summary_txt(c, cohort.map(|k| k.summary));
+    if !opts.relapse_margins.is_empty() {
+        let mut csv = String::from("arm,relapse_margin_pct_MVC\n");
+        summary.push_str("Relapse margin (smallest 2-min effort that tips back into spasm):\n");
+        for (arm, m) in &opts.relapse_margins {
+            let cell = m.map_or(String::new(), |m| format!("{}", 100.0 * m));
+            csv.push_str(&format!("\"{}\",{cell}\n", arm.replace('"', "\"\"")));
+            let text = match m {
+                None => "none up to 100 %MVC".to_string(),
+                Some(0.0) => "0 (relapses unprompted)".to_string(),
+                Some(m) => format!("{:.1} %MVC", 100.0 * m),
+            };
+            summary.push_str(&format!("  {arm}: {text}\n"));
+        }
+        write_bytes(&tmp.join("relapse_margin.csv"), csv.as_bytes())?;
+        names.push("relapse_margin.csv");
+    }
     write_bytes(&tmp.join("summary.txt"), summary.as_bytes())?;
     names.push("summary.txt");
     #[cfg(feature = "figures")]

@@ -20,13 +20,16 @@ pub mod atomic;
 pub mod bistability;
 pub mod compare_dir;
 pub mod compare_tables;
+pub mod continuation_dir;
 mod csv;
+pub mod escape_dir;
 pub mod exchange;
 #[cfg(feature = "figures")]
 pub mod figures;
 mod json;
 mod manifest;
 mod outcome_csv;
+pub mod phase_dir;
 pub mod sensitivity_dir;
 pub mod sweep_dir;
 

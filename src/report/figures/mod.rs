@@ -4,8 +4,10 @@
 //! names "DejaVu Sans" first, with metric-compatible fallbacks. Every figure is a
 //! [`Drawable`] written by [`write_figure`].
 
+mod bifurcation;
 mod bistability;
 mod chart;
+mod phase;
 mod sweep;
 mod timecourse;
 
@@ -18,8 +20,10 @@ use plotters::style::{register_font, FontStyle};
 
 use super::{atomic, OutputError};
 
+pub use bifurcation::{write_bifurcation_figure, write_fold_curve_figure};
 pub use bistability::write_bistability_figure;
 pub use chart::{cohort_chart, endpoints_chart, write_chart, Chart, Mark, Panel};
+pub use phase::{write_phase_figure, PhaseFigure};
 pub use sweep::write_sweep_figure;
 pub use timecourse::write_timecourse;
 

@@ -1,0 +1,145 @@
+//! `spasm escape`: the escape factor and relapse margin of each arm's treatment.
+
+use std::process::ExitCode;
+
+use rayon::prelude::*;
+use spasm::analysis::compare::{benchmark, resolve_reference};
+use spasm::analysis::escape::{escape as escape_of, EscapeOptions, Knob, MAX_SCALE};
+use spasm::report::escape_dir::{write_escape_dir, EscapeOutput};
+use spasm::scenario::Scenario;
+use spasm::units::{Quantity, HOUR};
+
+use super::args::EscapeArgs;
+use super::{command_line, output_target, CliError};
+
+/// Run `spasm escape`.
+pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
+    let sc = match &args.scenario {
+        Some(path) => Scenario::load(path)?,
+        None => benchmark(),
+    };
+    let target = output_target(args.out, args.scenario.as_deref(), "benchmark", "-escape")?;
+    const TIME: &str = "a time at or after 0 s, such as \"25 h\"";
+    let broken_from_s = Quantity::parse(&args.broken_from)
+        .and_then(|q| q.to("s"))
+        .map_err(|e| CliError::option("--broken-from", &args.broken_from, e, TIME))?;
+    if !(broken_from_s.is_finite() && broken_from_s >= 0.0) {
+        return Err(CliError::option(
+            "--broken-from",
+            &args.broken_from,
+            "before 0 s",
+            TIME,
+        ));
+    }
+    let knob = args
+        .knob
+        .as_deref()
+        .map(|k| {
+            Knob::parse(k).ok_or_else(|| {
+                CliError::option("--by", k, "unknown", "dose, intensity or duration")
+            })
+        })
+        .transpose()?;
+    let names: Vec<&str> = sc.arms.iter().map(|a| a.name.as_str()).collect();
+    let (reference, note) = resolve_reference(&names, args.reference.as_deref())?;
+    if let (Some(n), false) = (note, args.quiet) {
+        note!("{n}");
+    }
+    let arms: Vec<usize> = if args.arms.is_empty() {
+        (0..sc.arms.len()).filter(|&i| i != reference).collect()
+    } else {
+        args.arms
+            .iter()
+            .map(|name| {
+                names
+                    .iter()
+                    .position(|n| n == name)
+                    .ok_or_else(|| CliError::NoSuchArm {
+                        path: args
+                            .scenario
+                            .clone()
+                            .unwrap_or_else(|| "examples/benchmark.toml".into()),
+                        name: name.clone(),
+                        arms: names.iter().map(|n| (*n).to_string()).collect(),
+                    })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let opts = EscapeOptions {
+        broken_from_s,
+        knob,
+        ..Default::default()
+    };
+    let rows = arms
+        .par_iter()
+        .map(|&a| escape_of(&sc, a, reference, &opts))
+        .collect::<Result<Vec<_>, _>>()?;
+    let out = EscapeOutput {
+        scenario: &sc.name,
+        reference: names[reference],
+        broken_from_h: broken_from_s / HOUR,
+        rows: &rows,
+    };
+    let dir = write_escape_dir(&target.dir, &out, &target.inputs, &command_line())?;
+    if args.json {
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!(
+        "Out of spasm from {} h to the end of the run, against '{}':",
+        broken_from_s / HOUR,
+        names[reference]
+    );
+    let width = rows
+        .iter()
+        .map(|r| r.arm.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    say!(
+        "{:<width$}  {:<9}  {:>12}  {:>14}  {:>22}",
+        "arm",
+        "scaled",
+        "as scheduled",
+        "escape factor",
+        "relapse margin (%MVC)"
+    );
+    for r in &rows {
+        let factor = match r.escape_scale {
+            None => format!("> {MAX_SCALE}"),
+            Some(s) if r.monotone_check => format!("{s:.2}"),
+            Some(s) => format!("{s:.2} (!)"),
+        };
+        let margin = match r.relapse_margin {
+            None => "none up to 100".to_string(),
+            Some(0.0) => "0 (relapses unprompted)".to_string(),
+            Some(m) => format!("{:.1}", 100.0 * m),
+        };
+        say!(
+            "{:<width$}  {:<9}  {:>12}  {:>14}  {:>22}",
+            r.arm,
+            format!("{:?}", r.knob).to_lowercase(),
+            if r.breaks_as_scheduled {
+                "breaks"
+            } else {
+                "does not"
+            },
+            factor,
+            margin
+        );
+    }
+    if rows
+        .iter()
+        .any(|r| r.escape_scale.is_some() && !r.monotone_check)
+    {
+        say!("(!) breaks at this factor but not at ×{MAX_SCALE}: more is not always better here");
+    }
+    say!("wrote {}", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
