@@ -78,13 +78,13 @@ pub enum CompareError {
     NoPatients(usize),
     /// Every patient of the cohort failed.
     #[error(
-        "no patient of the cohort could be simulated; first failure: patient {patient}: {source}"
+        "no patient of the cohort could be simulated; first failure: patient {patient}: {reason}"
     )]
     AllPatientsFailed {
         /// The first patient that failed.
         patient: usize,
         /// Why it failed.
-        source: Box<RunError>,
+        reason: String,
     },
 }
 

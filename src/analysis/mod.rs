@@ -9,6 +9,7 @@ pub mod escape;
 pub mod metrics;
 pub mod phase;
 pub mod sensitivity;
+pub mod shard;
 pub mod steady;
 pub mod sweep;
 pub mod validate;

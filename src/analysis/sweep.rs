@@ -310,7 +310,7 @@ pub fn with_unit(value: f64, unit: &str) -> String {
 }
 
 /// One resolved axis: values in the parameter set's unit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Axis {
     /// Parameter name.
     pub name: String,
@@ -411,7 +411,7 @@ pub fn point_values(axes: &[Axis], p: usize) -> Vec<f64> {
 }
 
 /// How the initial states of a sweep were obtained.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "mode")]
 pub enum Settling {
     /// One settled state, of the scenario's patient, for every point.
@@ -568,14 +568,29 @@ pub fn run_sweep<E>(
     on_point: &(dyn Fn() + Sync),
     sink: &mut dyn FnMut(&[SweepRow]) -> Result<(), E>,
 ) -> Result<SweepInfo, E> {
+    run_sweep_range(scenario, axes, th, 0..point_count(axes), on_point, sink)
+}
+
+/// [`run_sweep`] on the points `points` only (a shard, see
+/// [`crate::analysis::shard`]): the rows are exactly those rows of the whole sweep,
+/// and [`SweepInfo::points`] counts the whole grid. The settling decision is made on
+/// the whole grid's axes, so every shard makes the same one.
+pub fn run_sweep_range<E>(
+    scenario: &Scenario,
+    axes: &[Axis],
+    th: &MetricThresholds,
+    points: std::ops::Range<usize>,
+    on_point: &(dyn Fn() + Sync),
+    sink: &mut dyn FnMut(&[SweepRow]) -> Result<(), E>,
+) -> Result<SweepInfo, E> {
     let (settling, shared) = decide_settling(scenario, axes);
     let names: Vec<String> = axes.iter().map(|a| a.name.clone()).collect();
     let arms: Vec<usize> = (0..scenario.arms.len()).collect();
     let total = point_count(axes);
     let mut failed = 0;
-    let mut start = 0;
-    while start < total {
-        let end = (start + CHUNK_POINTS).min(total);
+    let mut start = points.start;
+    while start < points.end {
+        let end = (start + CHUNK_POINTS).min(points.end);
         let rows: Vec<SweepRow> = (start..end)
             .into_par_iter()
             .map(|p| {

@@ -87,6 +87,16 @@ pub(crate) enum Command {
         after_help = "Examples:\n  spasm phase --set healthy --param h_initial=0.5\n  spasm phase examples/benchmark.toml --arm \"lidocaine injection\" --window \"6 h\""
     )]
     Phase(PhaseArgs),
+    /// Merge shard directories (written with --shard K/N by compare --cohort, sweep or
+    /// sensitivity) into the directory the unsharded run writes.
+    #[command(
+        long_about = "Merge shard directories into exactly the directory the unsharded run writes: the same tables, statistics and figures, byte for byte; manifest.json also lists the shards (K/N, slice, directory, SHA-256 of its manifest). The shards must come from one run: the same command, scenario (read again from the path the shards recorded, with the same SHA-256), seed, options, program version and N, with every K from 1 to N exactly once. See docs/cluster.md.",
+        after_help = "Examples:
+  spasm compare examples/benchmark.toml --cohort 1000 --seed 1 --shard 1/4 -o shards/1   # … and 2/4, 3/4, 4/4
+  spasm merge shards/1 shards/2 shards/3 shards/4 -o out/benchmark-compare
+  spasm merge shards/* -o out/sweep"
+    )]
+    Merge(MergeArgs),
     /// Export the model (and optionally one arm of a scenario) to an exchange format.
     #[command(subcommand)]
     Export(ExportFormat),
@@ -141,6 +151,10 @@ pub(crate) struct CompareArgs {
     /// Reference arm for differences (default: "no treatment", else the first arm).
     #[arg(long, value_name = "ARM")]
     pub reference: Option<String>,
+    /// Run only shard K of N of the cohort (contiguous slices of patients; needs
+    /// --seed) and write a shard directory for `spasm merge`.
+    #[arg(long, value_name = "K/N", requires = "cohort")]
+    pub shard: Option<String>,
     /// Cohort: the loop counts as broken when there is no spasm from this time to the end of the run.
     #[arg(long, value_name = "TIME", default_value = "25 h", requires = "cohort")]
     pub broken_from: String,
@@ -176,6 +190,10 @@ pub(crate) struct SweepArgs {
     /// Output directory (default: out/<scenario file stem>-sweep).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// Run only shard K of N of the points (contiguous slices) and write a shard
+    /// directory for `spasm merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// Print nothing but errors (and no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
@@ -213,7 +231,25 @@ pub(crate) struct SensitivityArgs {
     /// Output directory (default: out/<scenario file stem>-<method>).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// Run only shard K of N of the design rows (contiguous slices) and write a shard
+    /// directory for `spasm merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// Print nothing but errors (and no progress bar).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `spasm merge`.
+#[derive(Args)]
+pub(crate) struct MergeArgs {
+    /// Shard directories, one per K from 1 to N (any order).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Output directory of the merged run.
+    #[arg(short, long, required = true)]
+    pub out: PathBuf,
+    /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -4,13 +4,19 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use spasm::analysis::shard::Shard;
 use spasm::analysis::{cohort, compare};
 use spasm::report::compare_dir as write;
+use spasm::report::merge::CompareJob;
+use spasm::report::shard::{
+    cohort_parameter_columns, ShardCommand, ShardMeta, ShardRecord, ShardWriter,
+};
+use spasm::report::Replace;
 use spasm::scenario::Scenario;
 use spasm::units::Quantity;
 
 use super::args::CompareArgs;
-use super::{output_target, progress, CliError};
+use super::{command_line, output_target, progress, shard_option, shard_suffix, CliError, Target};
 
 /// What `--broken-from` expects.
 const BROKEN_FROM_EXPECTED: &str = "a time at or after 0 s, such as \"25 h\"";
@@ -21,8 +27,19 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         Some(path) => Scenario::load(path)?,
         None => compare::benchmark(),
     };
+    let shard = shard_option(args.shard.as_deref())?;
+    if let (Some(s), None) = (shard, args.seed) {
+        return Err(CliError::ShardNeedsSeed {
+            shard: s.to_string(),
+        });
+    }
     // Fail before any computation if the output directory cannot be used.
-    let target = output_target(args.out, args.scenario.as_deref(), "benchmark", "-compare")?;
+    let target = output_target(
+        args.out,
+        args.scenario.as_deref(),
+        "benchmark",
+        &format!("-compare{}", shard_suffix(shard)),
+    )?;
     let broken_from_s = Quantity::parse(&args.broken_from)
         .and_then(|q| q.to("s"))
         .map_err(|e| {
@@ -41,6 +58,16 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         broken_from_s,
         ..Default::default()
     };
+    if let (Some(shard), Some(n), Some(seed)) = (shard, args.cohort, args.seed) {
+        let run = ShardRun {
+            scenario_path: args.scenario.as_deref(),
+            quiet: args.quiet,
+            shard,
+            patients: n as usize,
+            seed,
+        };
+        return cohort_shard(&run, &sc, &opts, &target);
+    }
     let start = Instant::now();
     let (results, cmp) = compare::run_and_compare(&sc, &opts)?;
     let single_s = start.elapsed().as_secs_f64();
@@ -52,6 +79,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
 
     let mut cohort_summary = None;
     let mut cohort_meta = None;
+    let mut cohort_run = None;
     if let Some(n) = args.cohort {
         let (seed, source) = match args.seed {
             Some(s) => (s, write::SeedSource::Given),
@@ -79,16 +107,20 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         )?;
         bar.finish_and_clear();
         cohort_summary = Some(cohort::summarise(&run));
+        cohort_run = Some(run);
         cohort_meta = Some((seed, source, t0.elapsed().as_secs_f64()));
     }
-    let cohort_out = match (&cohort_summary, cohort_meta) {
-        (Some(summary), Some((_, seed_source, wall_time_s))) => Some(write::CohortOutput {
-            summary,
-            spec_sha256: spasm::report::sha256_hex(cohort::COHORT_TOML.as_bytes()),
-            seed_source,
-            threads: rayon::current_num_threads(),
-            wall_time_s,
-        }),
+    let cohort_out = match (&cohort_summary, &cohort_run, cohort_meta) {
+        (Some(summary), Some(run), Some((_, seed_source, wall_time_s))) => {
+            Some(write::CohortOutput {
+                summary,
+                run,
+                spec_sha256: spasm::report::sha256_hex(cohort::COHORT_TOML.as_bytes()),
+                seed_source,
+                threads: rayon::current_num_threads(),
+                wall_time_s,
+            })
+        }
         _ => None,
     };
     let files = write::write_compare(
@@ -157,6 +189,109 @@ fn margins(
             Ok((r.name.clone(), m))
         })
         .collect()
+}
+
+/// What a cohort shard needs from the command line.
+struct ShardRun<'a> {
+    /// The scenario file (`None`: the embedded benchmark).
+    scenario_path: Option<&'a std::path::Path>,
+    /// `--quiet`.
+    quiet: bool,
+    /// `--shard`.
+    shard: Shard,
+    /// `--cohort`.
+    patients: usize,
+    /// `--seed`.
+    seed: u64,
+}
+
+/// `spasm compare --cohort N --seed S --shard K/N`: run the shard's patients only
+/// and write a shard directory (the single-patient comparison and the statistics
+/// are made by `spasm merge`).
+fn cohort_shard(
+    run_args: &ShardRun,
+    sc: &Scenario,
+    opts: &compare::CompareOptions,
+    target: &Target,
+) -> Result<ExitCode, CliError> {
+    let ShardRun {
+        scenario_path,
+        quiet,
+        shard,
+        patients,
+        seed,
+    } = *run_args;
+    let range = shard.checked_range(patients, ShardCommand::Compare.items())?;
+    let spec = cohort::CohortSpec::embedded()?;
+    let cohort_opts = cohort::CohortOptions {
+        patients,
+        seed,
+        compare: opts.clone(),
+    };
+    // The frame checks the reference and the distributions before any simulation.
+    let frame = cohort::CohortRun::frame(sc, &spec, &cohort_opts)?;
+    if !quiet {
+        note!(
+            "cohort shard {shard}: patients {}..{} of {patients} × {} arms, seed {seed}",
+            range.start,
+            range.end,
+            sc.arms.len()
+        );
+    }
+    let mut writer = ShardWriter::create(
+        &target.dir,
+        Replace::RunDirOnly,
+        &target.inputs,
+        ShardCommand::Compare,
+        cohort_parameter_columns(&frame),
+        &frame.arms,
+    )?;
+    let bar = progress::bar(
+        range.len() as u64,
+        "{bar:40} {pos}/{len} patients  {elapsed} elapsed, eta {eta}",
+        quiet,
+    );
+    let t0 = Instant::now();
+    let run = cohort::run_cohort_range(sc, &spec, &cohort_opts, range.clone(), &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    writer.append_cohort(&run)?;
+    let job = CompareJob {
+        patients,
+        seed_source: write::SeedSource::Given,
+        reference: opts.reference.clone(),
+        broken_from_s: opts.broken_from_s,
+        distributions_sha256: spasm::report::sha256_hex(cohort::COHORT_TOML.as_bytes()),
+    };
+    let mut record = ShardRecord::new(
+        ShardCommand::Compare,
+        shard,
+        patients,
+        sc,
+        scenario_path,
+        Some(seed),
+        serde_json::to_value(&job).expect("a job serialises"),
+    );
+    record.wall_time_s = t0.elapsed().as_secs_f64();
+    let (dir, files) = writer.finish(
+        sc,
+        &record,
+        &ShardMeta {
+            threads: rayon::current_num_threads(),
+            command_line: command_line(),
+            replace: Replace::RunDirOnly,
+        },
+    )?;
+    if !quiet {
+        say!(
+            "shard {shard}: {} patients in {:.1} s ({} excluded); wrote {} files to {}",
+            range.len(),
+            record.wall_time_s,
+            run.excluded.len(),
+            files.len(),
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A seed from the clock (nanoseconds since the epoch, mixed by the SplitMix64

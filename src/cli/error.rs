@@ -64,6 +64,18 @@ pub(crate) enum CliError {
     /// An escape analysis failed.
     #[error(transparent)]
     Escape(#[from] EscapeError),
+    /// A `--shard` value is wrong.
+    #[error(transparent)]
+    Shard(#[from] spasm::analysis::shard::ShardError),
+    /// Shards cannot be merged.
+    #[error(transparent)]
+    Merge(#[from] spasm::report::merge::MergeError),
+    /// `--shard` without `--seed`: the shards would draw different patients.
+    #[error("--shard {shard} needs --seed S: every shard of a cohort must draw from the same seed (a seed from the clock differs between shards)")]
+    ShardNeedsSeed {
+        /// The shard as given.
+        shard: String,
+    },
     /// Writing outputs failed.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -146,6 +158,9 @@ impl CliError {
     pub(crate) fn into_report(self) -> miette::Report {
         match self {
             CliError::Scenario(e) => miette::Report::new(e),
+            CliError::Merge(spasm::report::merge::MergeError::Scenario(e)) => {
+                miette::Report::new(e)
+            }
             other => miette::miette!("{other}"),
         }
     }

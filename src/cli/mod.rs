@@ -27,6 +27,7 @@ mod continuation;
 mod error;
 mod escape;
 mod export;
+mod merge;
 mod params;
 mod phase;
 mod progress;
@@ -42,6 +43,7 @@ use std::process::ExitCode;
 pub(crate) use error::CliError;
 
 use args::{Command, ExportFormat};
+use spasm::analysis::shard::Shard;
 use spasm::report::{atomic, Replace};
 
 /// Run one command.
@@ -58,6 +60,7 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Escape(a) => escape::escape(a),
         Command::Phase(a) => phase::phase(a),
         Command::Continuation(a) => continuation::continuation(a),
+        Command::Merge(a) => merge::merge(&a),
         Command::Export(ExportFormat::Sbml(a)) => export::sbml(a),
         Command::Export(ExportFormat::Python(a)) => {
             export::text(&spasm::report::exchange::python_module(), a.out)
@@ -107,6 +110,18 @@ fn output_target(
     };
     atomic::check_target(&dir, Replace::RunDirOnly, &inputs)?;
     Ok(Target { dir, inputs })
+}
+
+/// The shard of `--shard`, read ([`Shard::parse`]).
+fn shard_option(text: Option<&str>) -> Result<Option<Shard>, CliError> {
+    text.map(Shard::parse).transpose().map_err(CliError::from)
+}
+
+/// The default directory suffix of shard `s`: `-shard-K-of-N`.
+fn shard_suffix(s: Option<Shard>) -> String {
+    s.map_or(String::new(), |s| {
+        format!("-shard-{}-of-{}", s.index, s.count)
+    })
 }
 
 /// Write to standard output and flush; a failed write is an error, not a panic.

@@ -4,16 +4,14 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use spasm::analysis::sensitivity::study::{
-    self, headline_index, Method, StudyOptions, DEFAULT_MORRIS_TRAJECTORIES, DEFAULT_SOBOL_SAMPLES,
-};
-use spasm::analysis::sweep::parse_range;
+use spasm::analysis::sensitivity::study::{self, headline_index, Method, StudyRequest};
 use spasm::report::sensitivity_dir::{SensitivityMeta, SensitivityWriter};
+use spasm::report::shard::{ShardCommand, ShardMeta, ShardRecord, ShardWriter};
 use spasm::report::Replace;
 use spasm::scenario::Scenario;
 
 use super::args::SensitivityArgs;
-use super::{command_line, output_target, progress, CliError};
+use super::{command_line, output_target, progress, shard_option, shard_suffix, CliError};
 
 /// Parameters shown per (arm, endpoint) in the printed summary.
 const SHOWN: usize = 5;
@@ -22,38 +20,96 @@ const SHOWN: usize = 5;
 pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
     let method = Method::parse(&args.method)?;
     let sc = Scenario::load(&args.scenario)?;
-    let ranges = args
-        .ranges
-        .iter()
-        .map(|r| parse_range(r))
-        .collect::<Result<Vec<_>, _>>()?;
-    let samples = args.samples.unwrap_or(match method {
-        Method::Morris => DEFAULT_MORRIS_TRAJECTORIES,
-        _ => DEFAULT_SOBOL_SAMPLES,
-    });
-    let options = StudyOptions {
-        method,
-        parameters: args.params.clone(),
-        ranges,
-        log: args.log.clone(),
-        samples,
+    let request = StudyRequest {
+        method: args.method.clone(),
+        parameters: args.params,
+        ranges: args.ranges,
+        log: args.log,
+        samples: args.samples,
         seed: args.seed,
-        endpoints: args.endpoints.clone(),
-        arms: args.arms.clone(),
-        ..Default::default()
+        endpoints: args.endpoints,
+        arms: args.arms,
     };
-    let plan = study::plan(&sc, &options)?;
-    let suffix = format!("-{}", args.method);
-    let target = output_target(args.out, Some(&args.scenario), "sensitivity", &suffix)?;
+    let plan = study::plan(&sc, &request.options()?)?;
+    let shard = shard_option(args.shard.as_deref())?;
     let rows = plan.rows();
+    let range = match shard {
+        Some(s) => s.checked_range(rows, ShardCommand::Sensitivity.items())?,
+        None => 0..rows,
+    };
+    let suffix = format!("-{}{}", args.method, shard_suffix(shard));
+    let target = output_target(
+        args.out.clone(),
+        Some(&args.scenario),
+        "sensitivity",
+        &suffix,
+    )?;
     if !args.quiet {
         note!(
-            "sensitivity ({}): {} parameters, {rows} rows × {} arms, seed {}",
+            "sensitivity ({}): {} parameters, {rows} rows × {} arms, seed {}{}",
             args.method,
             plan.factors.len(),
             plan.arms.len(),
-            args.seed
+            args.seed,
+            shard.map_or(String::new(), |s| format!(
+                "; shard {s}: rows {}..{}",
+                range.start, range.end
+            ))
         );
+    }
+    if let Some(shard) = shard {
+        let columns = plan
+            .factors
+            .iter()
+            .map(spasm::report::sensitivity_dir::factor_column)
+            .collect();
+        let mut writer = ShardWriter::create(
+            &target.dir,
+            Replace::RunDirOnly,
+            &target.inputs,
+            ShardCommand::Sensitivity,
+            columns,
+            &plan.arm_names,
+        )?;
+        let bar = progress::bar(
+            range.len() as u64,
+            "{bar:40} {pos}/{len} rows  {elapsed} elapsed, eta {eta}",
+            args.quiet,
+        );
+        let t0 = Instant::now();
+        study::evaluate_range(&sc, &plan, range.clone(), &|| bar.inc(1), &mut |chunk| {
+            writer.append_study(&plan, chunk)
+        })?;
+        bar.finish_and_clear();
+        let mut record = ShardRecord::new(
+            ShardCommand::Sensitivity,
+            shard,
+            rows,
+            &sc,
+            Some(&args.scenario),
+            (method != Method::Local).then_some(args.seed),
+            serde_json::to_value(&request).expect("a request serialises"),
+        );
+        record.wall_time_s = t0.elapsed().as_secs_f64();
+        let (dir, files) = writer.finish(
+            &sc,
+            &record,
+            &ShardMeta {
+                threads: rayon::current_num_threads(),
+                command_line: command_line(),
+                replace: Replace::RunDirOnly,
+            },
+        )?;
+        if !args.quiet {
+            say!(
+                "shard {shard}: {} rows in {:.1} s; wrote {} files to {}",
+                range.len(),
+                record.wall_time_s,
+                files.len(),
+                dir.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let mut writer =
         SensitivityWriter::create(&target.dir, Replace::RunDirOnly, &target.inputs, &plan)?;
@@ -79,6 +135,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
             command_line: command_line(),
             figures: true,
             replace: Replace::RunDirOnly,
+            shards: Vec::new(),
         },
     )?;
     if !args.quiet {

@@ -8,12 +8,14 @@ use spasm::analysis::cohort::PatientArm;
 use spasm::analysis::metrics::MetricThresholds;
 use spasm::analysis::sensitivity::study::{StudyError, DEFAULT_ENDPOINTS};
 use spasm::analysis::sweep::{self, parse_axis};
-use spasm::report::sweep_dir::{SweepMeta, SweepWriter};
+use spasm::report::merge::SweepJob;
+use spasm::report::shard::{ShardCommand, ShardMeta, ShardRecord, ShardWriter};
+use spasm::report::sweep_dir::{parameter_column, SweepMeta, SweepWriter};
 use spasm::report::Replace;
 use spasm::scenario::{ErrorKind, Scenario, ScenarioError};
 
 use super::args::SweepArgs;
-use super::{command_line, output_target, progress, CliError};
+use super::{command_line, output_target, progress, shard_option, shard_suffix, CliError};
 
 /// Endpoint indices named on the command line (default [`DEFAULT_ENDPOINTS`]).
 pub(super) fn endpoint_indices(names: &[String]) -> Result<Vec<usize>, CliError> {
@@ -82,8 +84,18 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
         &args.endpoints
     };
     let endpoints = endpoint_indices(endpoint_names)?;
-    let target = output_target(args.out, Some(&args.scenario), "sweep", "-sweep")?;
+    let shard = shard_option(args.shard.as_deref())?;
     let points = sweep::point_count(&axes);
+    let range = match shard {
+        Some(s) => s.checked_range(points, ShardCommand::Sweep.items())?,
+        None => 0..points,
+    };
+    let target = output_target(
+        args.out,
+        Some(&args.scenario),
+        "sweep",
+        &format!("-sweep{}", shard_suffix(shard)),
+    )?;
     if !args.quiet {
         note!(
             "sweep: {points} points × {} arms ({})",
@@ -101,6 +113,69 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
         );
     }
     let arms: Vec<String> = sc.arms.iter().map(|a| a.name.clone()).collect();
+    let thresholds = MetricThresholds::default();
+    if let Some(shard) = shard {
+        if !args.quiet {
+            note!("sweep shard {shard}: points {}..{}", range.start, range.end);
+        }
+        let mut writer = ShardWriter::create(
+            &target.dir,
+            Replace::RunDirOnly,
+            &target.inputs,
+            ShardCommand::Sweep,
+            axes.iter().map(parameter_column).collect(),
+            &arms,
+        )?;
+        let bar = progress::bar(
+            range.len() as u64,
+            "{bar:40} {pos}/{len} points  {elapsed} elapsed, eta {eta}",
+            args.quiet,
+        );
+        let t0 = Instant::now();
+        let info = sweep::run_sweep_range(
+            &sc,
+            &axes,
+            &thresholds,
+            range.clone(),
+            &|| bar.inc(1),
+            &mut |rows| writer.append_sweep(rows),
+        )?;
+        bar.finish_and_clear();
+        let job = SweepJob {
+            axes: axes.clone(),
+            endpoints: endpoints.clone(),
+            settling: info.settling.clone(),
+        };
+        let mut record = ShardRecord::new(
+            ShardCommand::Sweep,
+            shard,
+            points,
+            &sc,
+            Some(&args.scenario),
+            None,
+            serde_json::to_value(&job).expect("a job serialises"),
+        );
+        record.wall_time_s = t0.elapsed().as_secs_f64();
+        let (dir, files) = writer.finish(
+            &sc,
+            &record,
+            &ShardMeta {
+                threads: rayon::current_num_threads(),
+                command_line: command_line(),
+                replace: Replace::RunDirOnly,
+            },
+        )?;
+        if !args.quiet {
+            say!(
+                "shard {shard}: {} points in {:.1} s; wrote {} files to {}",
+                range.len(),
+                record.wall_time_s,
+                files.len(),
+                dir.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut writer = SweepWriter::create(
         &target.dir,
         Replace::RunDirOnly,
@@ -114,7 +189,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
         "{bar:40} {pos}/{len} points  {elapsed} elapsed, eta {eta}",
         args.quiet,
     );
-    let thresholds = MetricThresholds::default();
     let t0 = Instant::now();
     let info = sweep::run_sweep(&sc, &axes, &thresholds, &|| bar.inc(1), &mut |rows| {
         writer.append(rows)
@@ -132,6 +206,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
             command_line: command_line(),
             figures: true,
             replace: Replace::RunDirOnly,
+            shards: Vec::new(),
         },
     )?;
     if !args.quiet {

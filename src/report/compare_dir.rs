@@ -9,6 +9,7 @@
 //! | `endpoints.png`, `endpoints.svg` | bar chart: pain AUC over days 0–7 and time in spasm per arm, sorted |
 //! | `timecourse.png`, `timecourse.svg` | overlaid time courses of the reference and the 6 best arms |
 //! | `cohort.md`, `cohort.csv` | with `--cohort`: per-arm medians, quartiles, paired differences, fraction broken |
+//! | `cohort_patients.csv` | with `--cohort`: one row per patient and arm: `patient`, the drawn parameters (`<name>_<canonical unit>`), `arm`, `status`, every endpoint of [`PatientArm::NAMES`](crate::analysis::cohort::PatientArm::NAMES) at full precision, `failure` |
 //! | `cohort.png`, `cohort.svg` | with `--cohort`: box plot of pain AUC and bars of the fraction broken |
 //! | `manifest.json` | version, hashes, solver, seed, cohort size, command line, sha256 of every other file |
 
@@ -17,12 +18,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::compare_tables as report;
-use crate::analysis::cohort::CohortSummary;
+use crate::analysis::cohort::{CohortRun, CohortSummary};
 use crate::analysis::compare::Comparison;
 use crate::analysis::metrics::MetricThresholds;
 use crate::report::atomic::{write_bytes, PartialDir, Replace};
 use crate::report::json::write_json;
-use crate::report::manifest::{hash_files, FileHash, RunIdentity};
+use crate::report::manifest::{hash_files, FileHash, RunIdentity, ShardListing};
+use crate::report::shard::{write_cohort_table, COHORT_ROWS_FILE};
 use crate::report::OutputError;
 use crate::scenario::{ArmResult, Scenario};
 
@@ -31,7 +33,7 @@ use crate::scenario::{ArmResult, Scenario};
 pub const TIMECOURSE_ARMS: usize = 6;
 
 /// How the cohort seed was chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeedSource {
     /// Given on the command line.
@@ -45,6 +47,8 @@ pub enum SeedSource {
 pub struct CohortOutput<'a> {
     /// The statistics.
     pub summary: &'a CohortSummary,
+    /// The patients' rows the statistics were computed from.
+    pub run: &'a CohortRun,
     /// SHA-256 of the distribution file text.
     pub spec_sha256: String,
     /// Where the seed came from.
@@ -72,6 +76,9 @@ pub struct WriteCompareOptions {
     /// Each arm's relapse margin (fraction of MVC; `None`: no effort tips it back),
     /// written to `relapse_margin.csv` when not empty.
     pub relapse_margins: Vec<(String, Option<f64>)>,
+    /// The shards merged into this run (`spasm merge`; empty for a run on one
+    /// machine).
+    pub shards: Vec<ShardListing>,
 }
 
 impl Default for WriteCompareOptions {
@@ -83,6 +90,7 @@ impl Default for WriteCompareOptions {
             wall_time_s: 0.0,
             inputs: Vec::new(),
             relapse_margins: Vec::new(),
+            shards: Vec::new(),
         }
     }
 }
@@ -125,6 +133,8 @@ struct Manifest<'a> {
     cohort: Option<CohortManifest<'a>>,
     wall_time_s: f64,
     command_line: &'a [String],
+    #[serde(skip_serializing_if = "<[ShardListing]>::is_empty")]
+    shards: &'a [ShardListing],
     files: Vec<FileHash>,
 }
 
@@ -204,6 +214,8 @@ pub fn write_compare(
             &report::cohort_csv(k.summary).map_err(csv_err(&path))?,
         )?;
         names.push("cohort.csv");
+        write_cohort_table(tmp.join(COHORT_ROWS_FILE), k.run)?;
+        names.push(COHORT_ROWS_FILE);
         #[cfg(feature = "figures")]
         if opts.figures {
             use super::figures::{cohort_chart, write_chart};
@@ -234,6 +246,7 @@ pub fn write_compare(
         }),
         wall_time_s: opts.wall_time_s + cohort.map_or(0.0, |k| k.wall_time_s),
         command_line: &opts.command_line,
+        shards: &opts.shards,
         files,
     };
     write_json(&tmp.join("manifest.json"), &m)?;

@@ -60,6 +60,19 @@ pub(super) struct FileHash {
     pub sha256: String,
 }
 
+/// One shard merged into a run, as its manifest lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShardListing {
+    /// `K/N`.
+    pub shard: String,
+    /// The shard's items, `first ≤ i < end`.
+    pub slice: [usize; 2],
+    /// The shard directory as given to `spasm merge`.
+    pub directory: String,
+    /// SHA-256 of the shard's `manifest.json`.
+    pub manifest_sha256: String,
+}
+
 /// What identifies a run for reproduction: program version, scenario and parameter
 /// hashes, solver settings and run length. Shared by every manifest.
 #[derive(Debug, Serialize)]

@@ -28,9 +28,11 @@ pub mod exchange;
 pub mod figures;
 mod json;
 mod manifest;
+pub mod merge;
 mod outcome_csv;
 pub mod phase_dir;
 pub mod sensitivity_dir;
+pub mod shard;
 pub mod sweep_dir;
 
 use std::path::{Path, PathBuf};
@@ -43,7 +45,7 @@ use crate::simulation::Trajectory;
 use crate::units::{DAY, HOUR, MINUTE};
 
 pub use atomic::{write_bytes, Replace};
-pub use manifest::sha256_hex;
+pub use manifest::{sha256_hex, ShardListing};
 
 /// Why writing results failed. Every variant names the path involved.
 #[derive(Debug, thiserror::Error)]

@@ -22,6 +22,7 @@ use crate::analysis::sensitivity::study::{
 use crate::report::atomic::{write_bytes, PartialDir, Replace};
 use crate::report::csv::csv_err;
 use crate::report::json::write_json;
+use crate::report::manifest::ShardListing;
 use crate::report::manifest::{hash_files, FileHash, RunIdentity};
 use crate::report::outcome_csv::{number, parameter_column, OutcomeCsv};
 use crate::report::OutputError;
@@ -35,7 +36,7 @@ pub struct SensitivityWriter {
 }
 
 /// The column name of a factor: `<name>_<unit>` in ASCII.
-fn factor_column(f: &StudyFactor) -> String {
+pub fn factor_column(f: &StudyFactor) -> String {
     parameter_column(&f.factor.name, &f.unit)
 }
 
@@ -133,6 +134,7 @@ impl SensitivityWriter {
             threads: meta.threads,
             wall_time_s: meta.wall_time_s,
             command_line: &meta.command_line,
+            shards: &meta.shards,
             files,
         };
         write_json(&tmp.join("manifest.json"), &m)?;
@@ -262,6 +264,9 @@ pub struct SensitivityMeta {
     pub figures: bool,
     /// What to do when the target exists.
     pub replace: Replace,
+    /// The shards merged into this run (`spasm merge`; empty for a run on one
+    /// machine).
+    pub shards: Vec<ShardListing>,
 }
 
 #[derive(Debug, Serialize)]
@@ -292,5 +297,7 @@ struct Manifest<'a> {
     threads: usize,
     wall_time_s: f64,
     command_line: &'a [String],
+    #[serde(skip_serializing_if = "<[ShardListing]>::is_empty")]
+    shards: &'a [ShardListing],
     files: Vec<FileHash>,
 }

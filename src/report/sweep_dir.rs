@@ -21,6 +21,7 @@ use crate::analysis::metrics::MetricThresholds;
 use crate::analysis::sweep::{Axis, SweepInfo, SweepRow};
 use crate::report::atomic::{PartialDir, Replace};
 use crate::report::json::write_json;
+use crate::report::manifest::ShardListing;
 use crate::report::manifest::{hash_files, RunIdentity};
 use crate::report::outcome_csv::{self, OutcomeCsv};
 use crate::report::OutputError;
@@ -136,6 +137,7 @@ impl SweepWriter {
             threads: meta.threads,
             wall_time_s: meta.wall_time_s,
             command_line: &meta.command_line,
+            shards: &meta.shards,
             files,
         };
         write_json(&tmp.join("manifest.json"), &m)?;
@@ -161,6 +163,9 @@ pub struct SweepMeta {
     pub figures: bool,
     /// What to do when the target exists.
     pub replace: Replace,
+    /// The shards merged into this run (`spasm merge`; empty for a run on one
+    /// machine).
+    pub shards: Vec<ShardListing>,
 }
 
 #[derive(Debug, Serialize)]
@@ -176,5 +181,7 @@ struct Manifest<'a> {
     threads: usize,
     wall_time_s: f64,
     command_line: &'a [String],
+    #[serde(skip_serializing_if = "<[ShardListing]>::is_empty")]
+    shards: &'a [ShardListing],
     files: Vec<super::manifest::FileHash>,
 }

@@ -122,6 +122,22 @@ impl PatientArm {
         }
     }
 
+    /// The endpoints from values in the order of [`PatientArm::NAMES`].
+    pub fn from_values(v: [f64; 8]) -> PatientArm {
+        let [pain_auc, peak_pain, spasm_h, ischemic_min, relief_h, recovery_h, cycle_h, relapses] =
+            v;
+        PatientArm {
+            pain_auc,
+            peak_pain,
+            spasm_h,
+            ischemic_min,
+            relief_h,
+            recovery_h,
+            cycle_h,
+            relapses,
+        }
+    }
+
     /// The endpoints in the order of [`PatientArm::NAMES`].
     pub fn values(&self) -> [f64; 8] {
         [
@@ -240,63 +256,111 @@ pub fn run_cohort(
     opts: &CohortOptions,
     on_patient: &(dyn Fn() + Sync),
 ) -> Result<CohortRun, CompareError> {
-    if opts.patients == 0 {
-        return Err(CompareError::NoPatients(0));
-    }
-    let names: Vec<&str> = scenario.arms.iter().map(|a| a.name.as_str()).collect();
-    let (reference, reference_note) = resolve_reference(&names, opts.compare.reference.as_deref())?;
-    let resolved = spec.resolve(scenario)?;
+    let run = run_cohort_range(scenario, spec, opts, 0..opts.patients, on_patient)?;
+    run.check_some_kept()?;
+    Ok(run)
+}
+
+/// Run the patients `patients` (indices into the cohort of `opts.patients`) of a
+/// cohort, as [`run_cohort`] does for all of them: patient `i` is drawn from its own
+/// stream `i`, so these rows are exactly those rows of the whole cohort (a shard,
+/// see [`crate::analysis::shard`]). The run's statistics need every patient; a
+/// range with no patient kept is not an error here ([`CohortRun::check_some_kept`]).
+///
+/// ```
+/// use spasm::analysis::cohort::{run_cohort, run_cohort_range, CohortOptions, CohortSpec};
+/// use spasm::scenario::Scenario;
+///
+/// let sc = Scenario::load("examples/ibuprofen.toml".as_ref())?;
+/// let spec = CohortSpec::embedded()?;
+/// let opts = CohortOptions { patients: 4, seed: 7, compare: Default::default() };
+/// let all = run_cohort(&sc, &spec, &opts, &|| {})?;
+/// let last = run_cohort_range(&sc, &spec, &opts, 2..4, &|| {})?;
+/// assert_eq!(last.kept, vec![2, 3]);
+/// assert_eq!(last.results[..], all.results[2..]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn run_cohort_range(
+    scenario: &Scenario,
+    spec: &CohortSpec,
+    opts: &CohortOptions,
+    patients: std::ops::Range<usize>,
+    on_patient: &(dyn Fn() + Sync),
+) -> Result<CohortRun, CompareError> {
+    let mut run = CohortRun::frame(scenario, spec, opts)?;
+    let resolved = &run.resolved;
     let seed = opts.seed;
-    let per_patient: Vec<PatientOutcome> = (0..opts.patients)
+    let first = patients.start;
+    let per_patient: Vec<PatientOutcome> = patients
         .into_par_iter()
         .map(|i| {
-            let drawn = draw_patient(&resolved, seed, i as u64);
-            let r = run_patient(scenario, &resolved, seed, i, &opts.compare);
+            let drawn = draw_patient(resolved, seed, i as u64);
+            let r = run_patient(scenario, resolved, seed, i, &opts.compare);
             on_patient();
             (drawn, r)
         })
         .collect();
-    let mut kept = Vec::new();
-    let mut results = Vec::new();
-    let mut drawn_kept = Vec::new();
-    let mut excluded = Vec::new();
-    let mut first_failure = None;
-    for (i, (drawn, r)) in per_patient.into_iter().enumerate() {
+    for (offset, (drawn, r)) in per_patient.into_iter().enumerate() {
+        let i = first + offset;
         match r {
             Ok(v) => {
-                kept.push(i);
-                results.push(v);
-                drawn_kept.push(drawn);
+                run.kept.push(i);
+                run.results.push(v);
+                run.drawn.push(drawn);
             }
-            Err(e) => {
-                excluded.push(Excluded {
-                    patient: i,
-                    reason: e.to_string(),
-                });
-                first_failure.get_or_insert((i, e));
-            }
+            Err(e) => run.excluded.push(Excluded {
+                patient: i,
+                reason: e.to_string(),
+            }),
         }
     }
-    if let (true, Some((patient, e))) = (results.is_empty(), first_failure) {
-        return Err(CompareError::AllPatientsFailed {
-            patient,
-            source: Box::new(e),
-        });
+    Ok(run)
+}
+
+impl CohortRun {
+    /// A cohort run with everything but its patients: the arms, the reference, the
+    /// windows and the resolved distributions of `opts` on `scenario`. The patients'
+    /// rows are added by [`run_cohort_range`], or read back from files when shards
+    /// are merged.
+    pub fn frame(
+        scenario: &Scenario,
+        spec: &CohortSpec,
+        opts: &CohortOptions,
+    ) -> Result<CohortRun, CompareError> {
+        if opts.patients == 0 {
+            return Err(CompareError::NoPatients(0));
+        }
+        let names: Vec<&str> = scenario.arms.iter().map(|a| a.name.as_str()).collect();
+        let (reference, reference_note) =
+            resolve_reference(&names, opts.compare.reference.as_deref())?;
+        let resolved = spec.resolve(scenario)?;
+        let t_end = scenario.duration;
+        Ok(CohortRun {
+            seed: opts.seed,
+            requested: opts.patients,
+            arms: names.iter().map(ToString::to_string).collect(),
+            reference,
+            reference_note,
+            auc_window_h: AUC_WINDOW_S.min(t_end) / HOUR,
+            broken_from_h: opts.compare.broken_from_s / HOUR,
+            spasm_threshold_pct_mvc: 100.0 * opts.compare.thresholds.spasm_contraction,
+            resolved,
+            kept: Vec::new(),
+            results: Vec::new(),
+            drawn: Vec::new(),
+            excluded: Vec::new(),
+        })
     }
-    let t_end = scenario.duration;
-    Ok(CohortRun {
-        seed,
-        requested: opts.patients,
-        arms: names.iter().map(ToString::to_string).collect(),
-        reference,
-        reference_note,
-        auc_window_h: AUC_WINDOW_S.min(t_end) / HOUR,
-        broken_from_h: opts.compare.broken_from_s / HOUR,
-        spasm_threshold_pct_mvc: 100.0 * opts.compare.thresholds.spasm_contraction,
-        resolved,
-        kept,
-        results,
-        drawn: drawn_kept,
-        excluded,
-    })
+
+    /// An error when no patient could be simulated (the statistics need at least
+    /// one), naming the first failure.
+    pub fn check_some_kept(&self) -> Result<(), CompareError> {
+        match (self.results.is_empty(), self.excluded.first()) {
+            (true, Some(first)) => Err(CompareError::AllPatientsFailed {
+                patient: first.patient,
+                reason: first.reason.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
 }

@@ -405,6 +405,24 @@ pub fn evaluate<E>(
     on_row: &(dyn Fn() + Sync),
     sink: &mut dyn FnMut(&[StudyRow]) -> Result<(), E>,
 ) -> Result<(Outputs, usize), E> {
+    let mut outputs = Collected::new(scenario, plan);
+    evaluate_range(scenario, plan, 0..plan.rows(), on_row, &mut |rows| {
+        outputs.add(plan, rows);
+        sink(rows)
+    })?;
+    Ok(outputs.finish())
+}
+
+/// Evaluate the rows `rows` of `plan` only (a shard, see [`crate::analysis::shard`]),
+/// handing them to `sink` in row order in chunks, as [`evaluate`] does; the rows are
+/// exactly those rows of the whole design.
+pub fn evaluate_range<E>(
+    scenario: &Scenario,
+    plan: &Plan,
+    rows: std::ops::Range<usize>,
+    on_row: &(dyn Fn() + Sync),
+    sink: &mut dyn FnMut(&[StudyRow]) -> Result<(), E>,
+) -> Result<(), E> {
     let tight;
     let scenario = if plan.options.method == Method::Local {
         let mut s = scenario.clone();
@@ -415,14 +433,10 @@ pub fn evaluate<E>(
         scenario
     };
     let names = plan.names();
-    let t_end_h = scenario.duration / HOUR;
-    let n = plan.rows();
-    let mut y = vec![vec![Vec::with_capacity(n); plan.endpoints.len()]; plan.arms.len()];
-    let mut failed = 0;
-    let mut start = 0;
-    while start < n {
-        let end = (start + CHUNK_ROWS).min(n);
-        let rows: Vec<StudyRow> = (start..end)
+    let mut start = rows.start;
+    while start < rows.end {
+        let end = (start + CHUNK_ROWS).min(rows.end);
+        let chunk: Vec<StudyRow> = (start..end)
             .into_par_iter()
             .map(|i| {
                 let arms = evaluate_point(
@@ -437,18 +451,98 @@ pub fn evaluate<E>(
                 StudyRow { row: i, arms }
             })
             .collect();
-        for r in &rows {
+        sink(&chunk)?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// The outputs of a study gathered from its rows, in row order: what [`analyze`]
+/// needs. [`evaluate`] gathers them as it goes; `spasm merge` from the rows of the
+/// shards.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    y: Outputs,
+    failed: usize,
+    t_end_h: f64,
+}
+
+impl Collected {
+    /// Nothing gathered yet, for `plan` on `scenario`.
+    pub fn new(scenario: &Scenario, plan: &Plan) -> Collected {
+        let n = plan.rows();
+        Collected {
+            y: vec![vec![Vec::with_capacity(n); plan.endpoints.len()]; plan.arms.len()],
+            failed: 0,
+            t_end_h: scenario.duration / HOUR,
+        }
+    }
+
+    /// Add the next rows (in row order).
+    pub fn add(&mut self, plan: &Plan, rows: &[StudyRow]) {
+        for r in rows {
             for (a, outcome) in r.arms.iter().enumerate() {
-                failed += usize::from(outcome.is_err());
+                self.failed += usize::from(outcome.is_err());
                 for (k, &e) in plan.endpoints.iter().enumerate() {
-                    y[a][k].push(analysed_value(outcome, e, t_end_h));
+                    self.y[a][k].push(analysed_value(outcome, e, self.t_end_h));
                 }
             }
         }
-        sink(&rows)?;
-        start = end;
     }
-    Ok((y, failed))
+
+    /// The outputs `y[arm][endpoint][row]` and the number of failed (row, arm) runs.
+    pub fn finish(self) -> (Outputs, usize) {
+        (self.y, self.failed)
+    }
+}
+
+/// The options of a sensitivity analysis as the command line gives them (names and
+/// texts, not yet checked): what a shard records so that `spasm merge` can rebuild
+/// the same [`Plan`].
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StudyRequest {
+    /// `local`, `morris` or `sobol`.
+    pub method: String,
+    /// Parameters (none: [`DEFAULT_PARAMETERS`]).
+    pub parameters: Vec<String>,
+    /// Range overrides, `NAME=LO:HI`.
+    pub ranges: Vec<String>,
+    /// Parameters sampled uniformly in `ln x`.
+    pub log: Vec<String>,
+    /// Sobol' `N` or Morris `r` (none: the method's default).
+    pub samples: Option<usize>,
+    /// Seed of the design and of the bootstrap.
+    pub seed: u64,
+    /// Endpoint names (none: [`DEFAULT_ENDPOINTS`]).
+    pub endpoints: Vec<String>,
+    /// Arm names (none: every arm).
+    pub arms: Vec<String>,
+}
+
+impl StudyRequest {
+    /// The checked options (default thresholds, levels and bootstrap).
+    pub fn options(&self) -> Result<StudyOptions, StudyError> {
+        let method = Method::parse(&self.method)?;
+        let ranges = self
+            .ranges
+            .iter()
+            .map(|r| crate::analysis::sweep::parse_range(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(StudyOptions {
+            method,
+            parameters: self.parameters.clone(),
+            ranges,
+            log: self.log.clone(),
+            samples: self.samples.unwrap_or(match method {
+                Method::Morris => DEFAULT_MORRIS_TRAJECTORIES,
+                _ => DEFAULT_SOBOL_SAMPLES,
+            }),
+            seed: self.seed,
+            endpoints: self.endpoints.clone(),
+            arms: self.arms.clone(),
+            ..Default::default()
+        })
+    }
 }
 
 /// One index of one parameter for one arm and endpoint.

@@ -1,0 +1,33 @@
+//! `spasm merge`: shard directories combined into the directory of the unsharded run
+//! (the checks and the merging are `spasm::report::merge`).
+
+use std::process::ExitCode;
+
+use spasm::report::merge::{merge as merge_shards, MergeOptions};
+
+use super::args::MergeArgs;
+use super::{command_line, CliError};
+
+/// Run `spasm merge`.
+pub(super) fn merge(args: &MergeArgs) -> Result<ExitCode, CliError> {
+    let merged = merge_shards(
+        &args.dirs,
+        &args.out,
+        &MergeOptions {
+            command_line: command_line(),
+            ..Default::default()
+        },
+    )?;
+    if !args.quiet {
+        say!(
+            "merged {} {} shards ({} {}); wrote {} files to {}",
+            merged.shards,
+            merged.command.name(),
+            merged.items,
+            merged.command.items(),
+            merged.files.len(),
+            merged.dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
