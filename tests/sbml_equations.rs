@@ -252,10 +252,20 @@ fn sbml_text_is_well_formed_and_self_contained() {
     for (n, _) in STATE_NAMES {
         assert!(seen.contains(n), "state {n} missing");
     }
-    // 2 min effort end, 3 doses (×2 drugs in one event each), heat on/off, injuries.
-    assert_eq!(events, 1 + 3 + 2 + 1);
-    // Both injuries compose into one assignment; the t = 0 injection is folded in.
-    assert!(xml.contains("value=\"20\" units=\"mg\" constant=\"false\""));
+    // t = 0 (effort on, injection), 2 min effort end, 3 doses (×2 drugs in one event
+    // each), heat on/off, injuries.
+    assert_eq!(events, 1 + 1 + 3 + 2 + 1);
+    // Both injuries compose into one assignment. The t = 0 injection is an event that
+    // fires at t = 0 (trigger time >= 0, initially false), not folded into the
+    // initial value; every event has a priority.
+    let la = &xml[xml.find("<parameter id=\"la_depot\"").unwrap()..];
+    assert!(la[..la.find('>').unwrap()].contains(" value=\"0\" "));
+    let ev0 = &xml[xml.find("<event id=\"ev_0\"").expect("an event at t = 0")..];
+    let ev0 = &ev0[..ev0.find("</event>").unwrap()];
+    assert!(ev0.contains("<trigger initialValue=\"false\" persistent=\"true\">"));
+    assert!(ev0.contains("<cn sbml:units=\"second\"> 0 </cn>"));
+    assert!(ev0.contains("variable=\"la_depot\"") && ev0.contains("variable=\"voluntary\""));
+    assert_eq!(xml.matches("<priority>").count(), events);
     assert!(xml.contains("ibu_f"));
 
     // Without a schedule: drivers constant, no events; a bad run length is refused.

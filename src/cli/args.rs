@@ -411,6 +411,14 @@ pub(crate) enum ExportFormat {
         after_help = "Examples:\n  spasm export sbml --set healthy -o healthy.xml\n  spasm export sbml examples/ibuprofen.toml --arm ibuprofen -o ibuprofen.xml"
     )]
     Sbml(SbmlArgs),
+    /// A COMBINE/OMEX archive: every arm's SBML model, a SED-ML file that runs each arm
+    /// with CVODE (KISAO:0000019) on the scenario's output grid and reports the columns
+    /// of trajectories.csv, a manifest and metadata. Runs in Tellurium and other
+    /// BioSimulators tools.
+    #[command(
+        after_help = "Examples:\n  spasm export omex examples/benchmark.toml -o benchmark.omex\n  spasm export omex                       # the embedded default scenario, to out/default.omex"
+    )]
+    Omex(OmexArgs),
     /// The model's right-hand side as a Python module (standard library only), generated
     /// from the equations in src/model/: the SciPy peer harness runs it.
     #[command(
@@ -434,6 +442,16 @@ pub(crate) struct SbmlArgs {
     #[arg(long, requires = "scenario")]
     pub arm: Option<String>,
     /// Output file (default: standard output).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `spasm export omex`.
+#[derive(Args)]
+pub(crate) struct OmexArgs {
+    /// Scenario to export (omit for the embedded default).
+    pub scenario: Option<PathBuf>,
+    /// Output file (default: out/<scenario file stem>.omex, or out/default.omex).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
 }

@@ -13,7 +13,7 @@ use spasm::analysis::steady::SteadyError;
 use spasm::analysis::sweep::SweepError;
 use spasm::analysis::validate::ValidateError;
 use spasm::model::params::ParamError;
-use spasm::report::exchange::ExportError;
+use spasm::report::exchange::{ExportError, OmexError};
 use spasm::report::OutputError;
 use spasm::scenario::{RunError, ScenarioError};
 use spasm::solver::SolverError;
@@ -82,6 +82,9 @@ pub(crate) enum CliError {
     /// Exporting the model failed.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// Writing a COMBINE/OMEX archive failed.
+    #[error(transparent)]
+    Omex(#[from] OmexError),
     /// `--arm` names no arm of the scenario.
     #[error("no arm '{name}' in {} (arms: {})", path.display(), arms.join(", "))]
     NoSuchArm {

@@ -1,15 +1,16 @@
-//! `spasm export`: the model (with a scenario's patient and schedule) as SBML, and the
-//! generated Python right-hand side and equation table.
+//! `spasm export`: the model (with a scenario's patient and schedule) as SBML, a
+//! scenario as a COMBINE/OMEX archive, and the generated Python right-hand side and
+//! equation table.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use spasm::report::exchange::to_sbml;
+use spasm::report::exchange::{to_omex, to_sbml};
 use spasm::scenario::Scenario;
 use spasm::simulation::Patient;
 use spasm::units::DAY;
 
-use super::args::SbmlArgs;
+use super::args::{OmexArgs, SbmlArgs};
 use super::CliError;
 
 /// The parameter set exported without a scenario.
@@ -49,6 +50,54 @@ pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
             to_sbml(&patient, &y0, None, DAY)?
         };
     text(&xml, args.out)
+}
+
+/// Directory of the default output file of `spasm export omex` (as for run
+/// directories).
+const DEFAULT_OUT_DIR: &str = "out";
+
+/// File stem of the default archive without a scenario file.
+const DEFAULT_STEM: &str = "default";
+
+/// Run `spasm export omex`: the archive of a scenario (or of the embedded default),
+/// written atomically to `-o FILE` or `out/<stem>.omex`.
+pub(super) fn omex(args: OmexArgs) -> Result<ExitCode, CliError> {
+    let out = args.out.unwrap_or_else(|| {
+        let stem = args
+            .scenario
+            .as_deref()
+            .and_then(std::path::Path::file_stem)
+            .map_or(DEFAULT_STEM.into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from(DEFAULT_OUT_DIR).join(format!("{stem}.omex"))
+    });
+    // Before any work: the output must not be the input.
+    if let Some(input) = &args.scenario {
+        if spasm::report::atomic::same_file(&out, input) {
+            return Err(CliError::OutputIsInput { path: out });
+        }
+    }
+    let sc = match &args.scenario {
+        Some(path) => Scenario::load(path)?,
+        None => Scenario::embedded_default(),
+    };
+    let bytes = to_omex(&sc)?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() && dir == std::path::Path::new(DEFAULT_OUT_DIR) {
+            std::fs::create_dir_all(dir).map_err(|source| spasm::report::OutputError::Io {
+                path: dir.to_path_buf(),
+                action: "create",
+                source,
+            })?;
+        }
+    }
+    spasm::report::atomic::write_bytes(&out, &bytes)?;
+    note!(
+        "wrote {} ({} arm(s), {} bytes)",
+        out.display(),
+        sc.arms.len(),
+        bytes.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Write `text` to `out` atomically, or to standard output.

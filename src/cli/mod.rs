@@ -62,6 +62,7 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Continuation(a) => continuation::continuation(a),
         Command::Merge(a) => merge::merge(&a),
         Command::Export(ExportFormat::Sbml(a)) => export::sbml(a),
+        Command::Export(ExportFormat::Omex(a)) => export::omex(a),
         Command::Export(ExportFormat::Python(a)) => {
             export::text(&spasm::report::exchange::python_module(), a.out)
         }

@@ -107,11 +107,13 @@ pub(crate) fn python_env(
 }
 
 /// A peer is missing: print one `skipped:` line (the test then returns and passes),
-/// or fail when `SPASM_REQUIRE_PEERS=1`.
+/// or fail when `SPASM_REQUIRE_PEERS=1`. The line goes straight to standard error,
+/// past the test harness's capture, so that a plain `cargo test` shows it.
 pub(crate) fn skip(reason: &str) {
+    use std::io::Write as _;
     assert!(
         std::env::var("SPASM_REQUIRE_PEERS").as_deref() != Ok("1"),
         "SPASM_REQUIRE_PEERS=1 but {reason}"
     );
-    println!("skipped: {reason}");
+    let _ = writeln!(std::io::stderr().lock(), "skipped: {reason}");
 }

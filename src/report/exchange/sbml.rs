@@ -8,22 +8,27 @@
 //! Layout of the exported model (identifiers are the CSV column names):
 //!
 //! - **states** (`a`, `cap`, `gamma`, `O`, …, `la_depot`): parameters with
-//!   `constant="false"` and a rate rule; initial values = the given state (after any
-//!   impulse scheduled at t = 0, which is folded into the initial values);
+//!   `constant="false"` and a rate rule; initial values = the given state (before
+//!   anything scheduled at t = 0, which is an event like any other);
 //! - **model parameters** (every [`Params`] field): constant parameters with their
 //!   value in canonical units; notes and a `spasm:parameter` annotation hold the
 //!   meaning, the value and unit as written in the set, the range and the source;
 //! - **derived constants** `o_art`, `k_13`, `k_core`, `t_ref`: constant parameters with
 //!   an initial assignment (the formula of `Model::new`) and the computed value;
 //! - **drivers** ([`DRIVER_NAMES`]): parameters with `constant="false"`, initial value
-//!   the drivers in force at t = 0, changed by events;
+//!   the model's base drivers (nothing scheduled), changed by events;
 //! - **algebraic quantities** (`a_tot`, `p_im`, `g`, `V`, `Q`, `D`, `phi`, `n_met`,
 //!   `n_tis`, `n`, `spindle`, `u`, `cox`, `relax`, …): assignment rules;
-//! - **schedule**: one event per scheduled time t_k in (0, t_end] with trigger
-//!   `time >= t_k` (`initialValue="false"`, `persistent="true"`,
-//!   `useValuesFromTriggerTime="true"`): it sets every driver that changes there and
-//!   applies the impulses at t_k in the order given (oral dose: gut += F·dose; local
-//!   anaesthetic: la_depot += dose; injury: H ← H + size·(1 − H)).
+//! - **schedule**: one event per scheduled time t_k in [0, t_end] with trigger
+//!   `time >= t_k`, `initialValue="false"` (so that an event at t_k = 0 fires at
+//!   t = 0: its trigger goes from false to true there, and the output at t = 0 shows
+//!   its effect), `persistent="true"`, `useValuesFromTriggerTime="false"` and an
+//!   explicit `<priority>` that decreases with t_k (should a tool ever fire two at
+//!   once, the earlier is applied first and the later sees its result, as in the
+//!   simulator). One event sets every driver that changes at t_k and applies all
+//!   impulses at t_k in the order given (oral dose: gut += F·dose; local anaesthetic:
+//!   la_depot += dose; injury: H ← H + size·(1 − H)), composed into one assignment
+//!   per variable, so two doses of one drug at one time both count.
 //!
 //! Time is in seconds (`timeUnits="second"`). Temperatures are in °C; SBML Level 3
 //! units have no offset, so the unit `degC` is declared as kelvin (right for
@@ -281,6 +286,9 @@ fn unit_by_id(uid: &str) -> Option<(&'static str, UnitParts)> {
 /// One SBML event: id, name, trigger time (s), assignments (variable, new value).
 struct SbmlEvent(String, String, f64, Vec<(String, Expr)>);
 
+/// Id of the event at t = 0 (later events are `ev_1`, `ev_2`, … in time order).
+const EVENT_AT_ZERO_ID: &str = "ev_0";
+
 /// One SBML parameter.
 struct Param {
     id: String,
@@ -292,35 +300,59 @@ struct Param {
     annotation: Vec<(&'static str, String)>,
 }
 
-/// A minimal XML writer around quick-xml.
-struct Xml {
+/// A minimal XML writer around quick-xml (indented by two spaces); also writes the
+/// SED-ML, manifest and metadata of the COMBINE archive.
+pub(super) struct Xml {
     w: Writer<Vec<u8>>,
 }
 
 impl Xml {
-    fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    /// An empty document.
+    pub(super) fn new() -> Xml {
+        Xml {
+            w: Writer::new_with_indent(Vec::new(), b' ', 2),
+        }
+    }
+    /// The XML declaration (version 1.0, UTF-8).
+    pub(super) fn declaration(&mut self) -> std::io::Result<()> {
+        self.w
+            .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+    }
+    /// The document as text, with a final newline.
+    pub(super) fn finish(self) -> Result<String, std::io::Error> {
+        let mut bytes = self.w.into_inner();
+        bytes.push(b'\n');
+        String::from_utf8(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+    pub(super) fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
         self.w.write_event(Event::Start(
             BytesStart::new(name).with_attributes(attrs.iter().copied()),
         ))
     }
-    fn end(&mut self, name: &str) -> std::io::Result<()> {
+    pub(super) fn end(&mut self, name: &str) -> std::io::Result<()> {
         self.w.write_event(Event::End(BytesEnd::new(name)))
     }
-    fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    pub(super) fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
         self.w.write_event(Event::Empty(
             BytesStart::new(name).with_attributes(attrs.iter().copied()),
         ))
     }
-    fn text(&mut self, t: &str) -> std::io::Result<()> {
+    pub(super) fn text(&mut self, t: &str) -> std::io::Result<()> {
         self.w.write_event(Event::Text(BytesText::new(t)))
+    }
+    /// `text` as it is (already well-formed XML: MathML of a data generator).
+    pub(super) fn raw(&mut self, text: &str) -> std::io::Result<()> {
+        self.w
+            .write_event(Event::Text(BytesText::from_escaped(text)))
     }
     /// MathML produced by [`Expr::to_mathml`] (identifiers are SIds, numbers are
     /// formatted: nothing to escape).
-    fn math(&mut self, e: &Expr) -> std::io::Result<()> {
+    pub(super) fn math(&mut self, e: &Expr) -> std::io::Result<()> {
         self.w
             .write_event(Event::Text(BytesText::from_escaped(e.to_mathml())))
     }
-    fn notes(&mut self, paragraphs: &[String]) -> std::io::Result<()> {
+    pub(super) fn notes(&mut self, paragraphs: &[String]) -> std::io::Result<()> {
         if paragraphs.is_empty() {
             return Ok(());
         }
@@ -396,15 +428,8 @@ pub fn to_sbml(
     let plan = plan(&model.drivers, schedule.unwrap_or(&empty), t_end);
     let eq = equations();
 
-    // Initial state: y0 with the impulses at t = 0 applied.
-    let mut y = *y0;
-    for imp in &plan.impulses0 {
-        imp.apply(&mut y, |d| match d {
-            Drug::Ibuprofen => p.ibu_f,
-            Drug::Cyclobenzaprine => p.cbz_f,
-            Drug::Tizanidine => p.tiz_f,
-        });
-    }
+    // Initial state: y0 as given; what is scheduled at t = 0 is the event `ev_0`.
+    let y = *y0;
     for (k, (name, _)) in STATE_NAMES.iter().enumerate() {
         finite(format!("initial value of state '{name}'"), y[k])?;
     }
@@ -415,7 +440,7 @@ pub fn to_sbml(
     let dv = derived_constant_values(p);
     values.extend(pv.iter().map(|(n, v)| (n.to_string(), *v)));
     values.extend(dv.iter().map(|(n, v)| (n.to_string(), *v)));
-    let d0 = driver_values(&plan.drivers0);
+    let d0 = driver_values(&model.drivers);
     values.extend(
         DRIVER_NAMES
             .iter()
@@ -445,10 +470,15 @@ pub fn to_sbml(
         }
     }
 
-    // Events.
-    let mut prev = plan.drivers0;
+    // Events: what happens at t = 0 (from the base drivers), then every later time.
+    let at_zero = Step {
+        time: 0.0,
+        drivers: plan.drivers0,
+        impulses: plan.impulses0.clone(),
+    };
+    let mut prev = model.drivers;
     let mut events: Vec<SbmlEvent> = Vec::new();
-    for (k, step) in plan.steps.iter().enumerate() {
+    for (k, step) in std::iter::once(&at_zero).chain(&plan.steps).enumerate() {
         let mut assigns: Vec<(String, Expr)> = Vec::new();
         let mut what: Vec<String> = Vec::new();
         let (old, new) = (driver_values(&prev), driver_values(&step.drivers));
@@ -480,16 +510,18 @@ pub fn to_sbml(
             continue;
         }
         events.push(SbmlEvent(
-            format!("ev_{}", k + 1),
+            if k == 0 {
+                EVENT_AT_ZERO_ID.to_string()
+            } else {
+                format!("ev_{k}")
+            },
             format!("t = {} s: {}", fmt_double(step.time), what.join("; ")),
             step.time,
             assigns,
         ));
     }
-    let mut x = Xml {
-        w: Writer::new_with_indent(Vec::new(), b' ', 2),
-    };
-    x.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let mut x = Xml::new();
+    x.declaration()?;
     x.start(
         "sbml",
         &[
@@ -619,13 +651,14 @@ pub fn to_sbml(
 
     if !events.is_empty() {
         x.start("listOfEvents", &[])?;
-        for SbmlEvent(eid, name, t, assigns) in &events {
+        let n_events = events.len();
+        for (k, SbmlEvent(eid, name, t, assigns)) in events.iter().enumerate() {
             x.start(
                 "event",
                 &[
                     ("id", eid),
                     ("name", name),
-                    ("useValuesFromTriggerTime", "true"),
+                    ("useValuesFromTriggerTime", "false"),
                 ],
             )?;
             x.start(
@@ -634,6 +667,10 @@ pub fn to_sbml(
             )?;
             x.math(&rel(Rel::Geq, Expr::Time, qty(*t, "second")))?;
             x.end("trigger")?;
+            // Distinct, decreasing with time: n_events for the first, 1 for the last.
+            x.start("priority", &[])?;
+            x.math(&num((n_events - k) as f64))?;
+            x.end("priority")?;
             x.start("listOfEventAssignments", &[])?;
             for (var, e) in assigns {
                 x.start("eventAssignment", &[("variable", var)])?;
@@ -648,10 +685,7 @@ pub fn to_sbml(
 
     x.end("model")?;
     x.end("sbml")?;
-    let mut bytes = x.w.into_inner();
-    bytes.push(b'\n');
-    String::from_utf8(bytes)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e).into())
+    Ok(x.finish()?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -802,12 +836,13 @@ fn model_notes(set: &ParamSet, plan: &Plan, t_end: f64) -> Vec<String> {
          unit degC is declared as kelvin (exact for temperature differences)."
             .to_string(),
         "States are parameters with rate rules; initial values are the given (settled) \
-         state, with any impulse scheduled at t = 0 already applied. Scheduled inputs \
-         (drivers) are parameters changed by time-triggered events; doses, injections \
+         state. Scheduled inputs (drivers) are parameters changed by time-triggered \
+         events (trigger time >= t_k, initialValue false, so that an event at t = 0 \
+         fires at t = 0; explicit priorities decreasing with time); doses, injections \
          and injuries are event assignments."
             .to_string(),
         format!(
-            "Run length: {} s ({} h); schedule: {} later scheduled time(s).",
+            "Run length: {} s ({} h); schedule: {} scheduled time(s) after t = 0.",
             fmt_double(t_end),
             fmt_double(t_end / HOUR),
             plan.steps.len()
@@ -815,7 +850,7 @@ fn model_notes(set: &ParamSet, plan: &Plan, t_end: f64) -> Vec<String> {
     ];
     if !plan.impulses0.is_empty() {
         v.push(format!(
-            "Applied at t = 0: {}.",
+            "Scheduled at t = 0 (event ev_0): {}.",
             plan.impulses0
                 .iter()
                 .map(describe_impulse)
