@@ -156,6 +156,16 @@ fn bad_options_are_named() {
         "0.9",
     ]));
     assert!(err.contains("own value"), "{err}");
+    let err = fails(spasm().args([
+        "continuation",
+        "--param",
+        "tau_heal",
+        "--from",
+        "2 d",
+        "--to",
+        "30 d",
+    ]));
+    assert!(err.contains("held"), "{err}");
     let err = fails(spasm().args(["escape", "--by", "loudness"]));
     assert!(err.contains("dose, intensity or duration"), "{err}");
     let err = fails(spasm().args(["escape", "--arm", "hot pack", "--by", "intensity"]));

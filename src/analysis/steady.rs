@@ -157,6 +157,9 @@ pub enum SteadyError {
     /// Settling towards a start point failed.
     #[error("settling towards a start point: {0}")]
     Settle(#[from] SolverError),
+    /// The parameter only acts on the injury, which is held.
+    #[error("{0} acts only on the injury H, which steady-state analyses hold at h_initial; study h_initial instead")]
+    HeldParameter(String),
     /// The model does not reach an equilibrium from any start.
     #[error("no steady state found: {0}")]
     NoneFound(String),
@@ -193,6 +196,11 @@ impl HeldLoop {
         p: (&str, f64),
         q: Option<(&str, f64)>,
     ) -> Result<HeldLoop, SteadyError> {
+        for name in std::iter::once(p.0).chain(q.map(|q| q.0)) {
+            if HOLD_INJURY.iter().any(|(n, _)| *n == name) {
+                return Err(SteadyError::HeldParameter(name.to_string()));
+            }
+        }
         let drivers = holding(held, 1.0).drivers_at(0.0, &Drivers::default());
         let mut base = patient.params().clone();
         for (name, value) in HOLD_INJURY {
@@ -206,11 +214,6 @@ impl HeldLoop {
             p_scale: p.1,
             q_scale: q.map_or(1.0, |(_, s)| s),
         })
-    }
-
-    /// The value of the continuation parameter `p` in the patient, canonical unit.
-    pub fn p_value(&self) -> f64 {
-        value_of(&self.base, self.p)
     }
 
     /// The value of the second parameter `q` in the patient, canonical unit.
@@ -269,8 +272,10 @@ impl HeldLoop {
 }
 
 fn value_of(p: &Params, name: &str) -> f64 {
-    let mut p = p.clone();
-    p.get_mut(name).map_or(f64::NAN, |v| *v)
+    p.values()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map_or(f64::NAN, |(_, v)| v)
 }
 
 fn set(p: &mut Params, name: &str, value: f64) {

@@ -8,15 +8,13 @@ use spasm::analysis::shard::Shard;
 use spasm::analysis::{cohort, compare};
 use spasm::report::compare_dir as write;
 use spasm::report::merge::CompareJob;
-use spasm::report::shard::{
-    cohort_parameter_columns, ShardCommand, ShardMeta, ShardRecord, ShardWriter,
-};
+use spasm::report::shard::{cohort_parameter_columns, ShardCommand, ShardRecord, ShardWriter};
 use spasm::report::Replace;
 use spasm::scenario::Scenario;
 use spasm::units::Quantity;
 
 use super::args::CompareArgs;
-use super::{command_line, output_target, progress, shard_option, shard_suffix, CliError, Target};
+use super::{finish_shard, output_target, progress, shard_option, shard_suffix, CliError, Target};
 
 /// What `--broken-from` expects.
 const BROKEN_FROM_EXPECTED: &str = "a time at or after 0 s, such as \"25 h\"";
@@ -272,26 +270,13 @@ fn cohort_shard(
         serde_json::to_value(&job).expect("a job serialises"),
     );
     record.wall_time_s = t0.elapsed().as_secs_f64();
-    let (dir, files) = writer.finish(
+    finish_shard(
+        writer,
         sc,
         &record,
-        &ShardMeta {
-            threads: rayon::current_num_threads(),
-            command_line: command_line(),
-            replace: Replace::RunDirOnly,
-        },
-    )?;
-    if !quiet {
-        say!(
-            "shard {shard}: {} patients in {:.1} s ({} excluded); wrote {} files to {}",
-            range.len(),
-            record.wall_time_s,
-            run.excluded.len(),
-            files.len(),
-            dir.display()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+        quiet,
+        &format!("{} patients ({} excluded)", range.len(), run.excluded.len()),
+    )
 }
 
 /// A seed from the clock (nanoseconds since the epoch, mixed by the SplitMix64

@@ -77,9 +77,13 @@ pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError>
     if args.quiet {
         return Ok(ExitCode::SUCCESS);
     }
-    let unit = if p.unit == "1" { "" } else { &p.unit };
+    let unit = if p.unit == "1" {
+        String::new()
+    } else {
+        format!(" {}", p.unit)
+    };
     say!(
-        "{} branch(es) of {label} over {} = {}..{} {unit}",
+        "{} branch(es) of {label} over {} = {}..{}{unit}",
         d.branches.len(),
         p.name,
         p.lo,
@@ -92,7 +96,7 @@ pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError>
             String::new()
         };
         say!(
-            "  {:<5} at {} = {:.6} {unit} (a = {:.1} %MVC, pain {:.2}){extra}",
+            "  {:<5} at {} = {:.6}{unit} (a = {:.1} %MVC, pain {:.2}){extra}",
             s.kind,
             p.name,
             s.value,
@@ -115,7 +119,7 @@ pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError>
             ),
         };
         say!(
-            "bistable for {} = {:.4}..{:.4} {unit}: {what}",
+            "bistable for {} = {:.4}..{:.4}{unit}: {what}",
             p.name,
             r.lo,
             r.hi

@@ -125,6 +125,36 @@ fn shard_suffix(s: Option<Shard>) -> String {
     })
 }
 
+/// Finish a shard directory (`spasm merge` combines them) and say what it holds:
+/// `done`, e.g. "40 patients" or "12 points", and the time of `record`.
+fn finish_shard(
+    writer: spasm::report::shard::ShardWriter,
+    sc: &spasm::scenario::Scenario,
+    record: &spasm::report::shard::ShardRecord,
+    quiet: bool,
+    done: &str,
+) -> Result<ExitCode, CliError> {
+    let (dir, files) = writer.finish(
+        sc,
+        record,
+        &spasm::report::shard::ShardMeta {
+            threads: rayon::current_num_threads(),
+            command_line: command_line(),
+            replace: Replace::RunDirOnly,
+        },
+    )?;
+    if !quiet {
+        say!(
+            "shard {}: {done} in {:.1} s; wrote {} files to {}",
+            record.shard,
+            record.wall_time_s,
+            files.len(),
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Write to standard output and flush; a failed write is an error, not a panic.
 fn stdout(args: std::fmt::Arguments<'_>) -> Result<(), CliError> {
     use std::io::Write as _;

@@ -6,12 +6,14 @@ use std::time::Instant;
 
 use spasm::analysis::sensitivity::study::{self, headline_index, Method, StudyRequest};
 use spasm::report::sensitivity_dir::{SensitivityMeta, SensitivityWriter};
-use spasm::report::shard::{ShardCommand, ShardMeta, ShardRecord, ShardWriter};
+use spasm::report::shard::{ShardCommand, ShardRecord, ShardWriter};
 use spasm::report::Replace;
 use spasm::scenario::Scenario;
 
 use super::args::SensitivityArgs;
-use super::{command_line, output_target, progress, shard_option, shard_suffix, CliError};
+use super::{
+    command_line, finish_shard, output_target, progress, shard_option, shard_suffix, CliError,
+};
 
 /// Parameters shown per (arm, endpoint) in the printed summary.
 const SHOWN: usize = 5;
@@ -91,25 +93,13 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
             serde_json::to_value(&request).expect("a request serialises"),
         );
         record.wall_time_s = t0.elapsed().as_secs_f64();
-        let (dir, files) = writer.finish(
+        return finish_shard(
+            writer,
             &sc,
             &record,
-            &ShardMeta {
-                threads: rayon::current_num_threads(),
-                command_line: command_line(),
-                replace: Replace::RunDirOnly,
-            },
-        )?;
-        if !args.quiet {
-            say!(
-                "shard {shard}: {} rows in {:.1} s; wrote {} files to {}",
-                range.len(),
-                record.wall_time_s,
-                files.len(),
-                dir.display()
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
+            args.quiet,
+            &format!("{} rows", range.len()),
+        );
     }
     let mut writer =
         SensitivityWriter::create(&target.dir, Replace::RunDirOnly, &target.inputs, &plan)?;

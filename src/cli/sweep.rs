@@ -9,13 +9,15 @@ use spasm::analysis::metrics::MetricThresholds;
 use spasm::analysis::sensitivity::study::{StudyError, DEFAULT_ENDPOINTS};
 use spasm::analysis::sweep::{self, parse_axis};
 use spasm::report::merge::SweepJob;
-use spasm::report::shard::{ShardCommand, ShardMeta, ShardRecord, ShardWriter};
+use spasm::report::shard::{ShardCommand, ShardRecord, ShardWriter};
 use spasm::report::sweep_dir::{parameter_column, SweepMeta, SweepWriter};
 use spasm::report::Replace;
 use spasm::scenario::{ErrorKind, Scenario, ScenarioError};
 
 use super::args::SweepArgs;
-use super::{command_line, output_target, progress, shard_option, shard_suffix, CliError};
+use super::{
+    command_line, finish_shard, output_target, progress, shard_option, shard_suffix, CliError,
+};
 
 /// Endpoint indices named on the command line (default [`DEFAULT_ENDPOINTS`]).
 pub(super) fn endpoint_indices(names: &[String]) -> Result<Vec<usize>, CliError> {
@@ -156,25 +158,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
             serde_json::to_value(&job).expect("a job serialises"),
         );
         record.wall_time_s = t0.elapsed().as_secs_f64();
-        let (dir, files) = writer.finish(
+        return finish_shard(
+            writer,
             &sc,
             &record,
-            &ShardMeta {
-                threads: rayon::current_num_threads(),
-                command_line: command_line(),
-                replace: Replace::RunDirOnly,
-            },
-        )?;
-        if !args.quiet {
-            say!(
-                "shard {shard}: {} points in {:.1} s; wrote {} files to {}",
-                range.len(),
-                record.wall_time_s,
-                files.len(),
-                dir.display()
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
+            args.quiet,
+            &format!("{} points", range.len()),
+        );
     }
     let mut writer = SweepWriter::create(
         &target.dir,

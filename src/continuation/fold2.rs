@@ -23,10 +23,14 @@
 //! # Cusp
 //! Along the fold curve the quadratic normal-form coefficient
 //! `a = ½ wᵀ B(v, v) / (wᵀ v)` (`B` the second derivative of `f`, `v = Sṽ/‖ṽ‖`)
-//! is monitored; a cusp is where it changes sign. The points where the curve
+//! is monitored: a cusp is where its numerator changes sign, a Bogdanov–Takens
+//! point (double zero eigenvalue, where a Hopf curve ends) where its denominator
+//! `wᵀ v` does (`a` then changes sign through a pole). The points where the curve
 //! turns back in `p` or in `q` (a sign change of the tangent's `p` or `q`
 //! component) are reported as well; at a cusp the projection of the fold curve
 //! to the `(p, q)` plane has a cusp, so at least one of them occurs there.
+//!
+//! Length: ≈ 650 lines: the minimally augmented fold system, its refinement and its continuation with cusp and Bogdanov–Takens detection share the bordered solves, so they stay together.
 
 use super::branch::{Param, StopReason};
 use super::linalg::{check_scale, smallest_singular, Factor};

@@ -11,6 +11,8 @@
 //! and only needs sensible state scales. On failure `λ` is reduced with the
 //! model-based estimate `λ' = min(λ/2, ½‖Δx‖λ² / ‖Δx̄ − (1−λ)Δx‖)`, never below
 //! `λ/10`; when `λ < λ_min` the iteration stops with [`NewtonError::Diverged`].
+//!
+//! Length: ≈ 600 lines with tests: one damped Newton shared by equilibria, continuation correctors and fold refinement, with its typed failures and start generators.
 
 use super::linalg::{check_scale, rms_norm, scaled_distance, Factor};
 use super::stability::{stability, StabilityOptions, StabilityReport};

@@ -11,6 +11,8 @@
 //! | `manifest.json` | version, scenario hashes, solver, the shard and its slice, threads, wall time, command line, sha256 of the other files |
 //!
 //! Everything is written through [`PartialDir`] like every run directory.
+//!
+//! Length: ≈ 600 lines with tests: writing a shard and reading it back exactly are one format, kept in one file.
 
 use std::path::{Path, PathBuf};
 

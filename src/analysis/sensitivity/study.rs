@@ -16,6 +16,8 @@
 //! sink, so memory is flat in the number of rows apart from the outputs themselves
 //! (8 bytes per row, arm and endpoint), and the results are bit-identical for any
 //! number of threads.
+//!
+//! Length: ≈ 650 lines: one study (design, evaluation in ranges for shards, indices) from options to results.
 
 use rayon::prelude::*;
 use serde::Serialize;
