@@ -165,7 +165,7 @@ fn bad_options_are_named() {
         "--to",
         "30 d",
     ]));
-    assert!(err.contains("held"), "{err}");
+    assert!(err.contains("tau_heal") && err.contains("instead"), "{err}");
     let err = fails(spasm().args(["escape", "--by", "loudness"]));
     assert!(err.contains("dose, intensity or duration"), "{err}");
     let err = fails(spasm().args(["escape", "--arm", "hot pack", "--by", "intensity"]));
