@@ -341,6 +341,16 @@ pub struct Quantity {
     pub unit: String,
 }
 
+/// Whether `t` starts with a spelled-out NaN or infinity (`"NaN s"`, `"-inf h"`,
+/// `"Infinity"`), case-insensitive, followed by a space, a unit or nothing.
+fn spells_non_finite(t: &str) -> bool {
+    let body = t.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    ["infinity", "nan", "inf"].iter().any(|w| {
+        body.strip_prefix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
+}
+
 impl Quantity {
     /// Split `"90 s"` / `"90s"` / `"1.5 W/cm2"` into number and unit.
     pub fn parse(text: &str) -> Result<Quantity, UnitError> {
@@ -364,6 +374,11 @@ impl Quantity {
             text: text.to_string(),
             example: "90 s".to_string(),
         };
+        if num.trim_start_matches(['+', '-']).is_empty() && spells_non_finite(t) {
+            return Err(UnitError::NotFinite {
+                text: text.to_string(),
+            });
+        }
         let value: f64 = num.parse().map_err(|_| bad())?;
         if !value.is_finite() {
             return Err(UnitError::NotFinite {

@@ -391,6 +391,9 @@ fn e12_non_finite_numbers() {
             "arm[1].intervention[1].strength",
         ),
         ("duration = \"1e400 s\"\n".to_string(), 1, 12, "duration"),
+        ("duration = \"NaN s\"\n".to_string(), 1, 12, "duration"),
+        ("duration = \"-inf d\"\n".to_string(), 1, 12, "duration"),
+        ("duration = \"Infinity\"\n".to_string(), 1, 12, "duration"),
     ] {
         check(&err(&text), ErrorKind::NotFinite, line, col, key);
     }
@@ -503,4 +506,13 @@ fn e18_unreadable_file() {
     let e = Scenario::load(&bad).unwrap_err();
     assert_eq!(e.path, bad.display().to_string());
     assert_eq!(e.kind, ErrorKind::WrongType);
+    // A file that is not UTF-8 names where the first bad byte is.
+    let latin1 = dir.path().join("latin1.toml");
+    std::fs::write(&latin1, b"name = \"x\"\ndescription = \"caf\xe9\"\n").unwrap();
+    let e = Scenario::load(&latin1).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Io);
+    assert!(
+        e.to_string().contains("line 2, column 19 (byte offset 29)"),
+        "{e}"
+    );
 }

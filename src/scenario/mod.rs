@@ -240,8 +240,18 @@ impl Scenario {
                 meta.len()
             )));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+            io(format!(
+                "is not UTF-8 text: the byte at line {line}, column {column} (byte offset {}) starts no UTF-8 character; save the file as UTF-8",
+                good.len()
+            ))
+        })?;
         parse_scenario(&text, &shown)
     }
 

@@ -101,10 +101,24 @@ pub fn write_figure<F: Drawable>(
     Ok([png, svg])
 }
 
-fn plot_err<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
-    move |e| OutputError::Plot {
-        path: path.to_path_buf(),
-        message: format!("{e:?}"),
+/// The plotting backend's error as a sentence: its own message chain (the operating
+/// system's reason when a file could not be written, such as "No space left on
+/// device"), never the Rust debug form (`BackendError(DrawingError(…))`).
+fn plot_err<E: std::error::Error>(path: &Path) -> impl Fn(E) -> OutputError + '_ {
+    move |e| {
+        let mut message = e.to_string();
+        let mut cause = e.source();
+        while let Some(c) = cause {
+            let text = c.to_string();
+            if !message.contains(&text) {
+                message = format!("{message}: {text}");
+            }
+            cause = c.source();
+        }
+        OutputError::Plot {
+            path: path.to_path_buf(),
+            message,
+        }
     }
 }
 
@@ -143,6 +157,34 @@ pub(crate) fn decimals_for(step: f64) -> usize {
 
 #[cfg(test)]
 mod tests {
+    /// A backend error that wraps the operating system's, as plotters' bitmap backend
+    /// does on a full disk.
+    #[derive(Debug)]
+    struct BackendError(std::io::Error);
+
+    impl std::fmt::Display for BackendError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("backend error")
+        }
+    }
+
+    impl std::error::Error for BackendError {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn plotting_errors_read_as_sentences() {
+        let full = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device");
+        let path = Path::new("out/x/timecourse.png");
+        let message = plot_err(path)(BackendError(full)).to_string();
+        assert_eq!(
+            message,
+            "cannot draw figure 'out/x/timecourse.png': backend error: No space left on device"
+        );
+    }
+
     use super::*;
 
     #[test]
