@@ -180,3 +180,26 @@ fn bistability_finds_the_self_sustaining_range_and_writes_its_figure() {
     assert!(text.contains("monostable at every injury level"), "{text}");
     fails(spasm().args(["bistability", "--set", "sick"]));
 }
+
+#[test]
+fn run_console_uses_the_time_unit_aligns_long_names_and_has_no_dangling_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("long.toml");
+    let long = "a very very long arm name that goes on and on";
+    std::fs::write(
+        &scenario,
+        format!(
+            "name = \"Long names\"\ndescription = \"\"\nduration = \"2 d\"\n[model]\nset = \"healthy\"\n[output]\ntime_unit = \"d\"\n[[arm]]\nname = \"short\"\n[[arm]]\nname = \"{long}\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("o");
+    let text = succeeds(spasm().arg("run").arg(&scenario).arg("-o").arg(&out));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Long names", "{text}");
+    // Every row's numbers start in the same column, and times are in days.
+    let rows: Vec<&str> = lines[2..4].to_vec();
+    let col = |l: &str| l.find(" NRS·h").unwrap();
+    assert_eq!(col(rows[0]), col(rows[1]), "{text}");
+    assert!(rows.iter().all(|r| r.ends_with(" d")), "{text}");
+}

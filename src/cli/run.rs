@@ -9,6 +9,9 @@ use spasm::units::{HOUR, MINUTE};
 use super::args::RunArgs;
 use super::{output_target, CliError};
 
+/// Smallest width of the arm column of the console table, characters.
+const ARM_COLUMN: usize = 32;
+
 /// Run `spasm run`.
 pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let sc = match &args.scenario {
@@ -36,10 +39,25 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
             serde_json::to_string_pretty(&v).expect("endpoints serialise")
         );
     } else if !args.quiet {
-        let hours = |x: Option<f64>| x.map_or("not reached".to_string(), |h| format!("{h:.1} h"));
-        say!("{} — {}", sc.name, sc.description);
+        // Times in the scenario's output unit; arm names padded to the longest.
+        let unit = sc.time_unit.as_str();
+        let per_hour = HOUR / spasm::report::time_unit_seconds(unit)?;
+        let time = |h: f64| format!("{:.1} {unit}", h * per_hour);
+        let reached = |x: Option<f64>| x.map_or("not reached".to_string(), time);
+        if sc.description.trim().is_empty() {
+            say!("{}", sc.name);
+        } else {
+            say!("{} — {}", sc.name, sc.description);
+        }
+        let width = files
+            .endpoints
+            .iter()
+            .map(|(arm, _)| arm.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(ARM_COLUMN);
         say!(
-            "{:<32} {:>9} {:>15} {:>12} {:>12} {:>9}",
+            "{:<width$} {:>9} {:>15} {:>12} {:>12} {:>12}",
             "arm",
             "peak pain",
             "pain AUC",
@@ -49,13 +67,13 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
         );
         for (arm, e) in &files.endpoints {
             say!(
-                "{:<32} {:>9.1} {:>9.0} NRS·h {:>12} {:>12} {:>7.1} h",
+                "{:<width$} {:>9.1} {:>9.0} NRS·h {:>12} {:>12} {:>12}",
                 arm,
                 e.peak_pain_nrs,
                 e.pain_auc_nrs_h,
-                hours(e.time_to_relief_h),
-                hours(e.time_to_recovery_h),
-                e.spasm_min / (HOUR / MINUTE)
+                reached(e.time_to_relief_h),
+                reached(e.time_to_recovery_h),
+                time(e.spasm_min / (HOUR / MINUTE))
             );
         }
         say!(
