@@ -314,3 +314,30 @@ fn an_unusable_output_fails_before_simulating() {
     );
     assert!(!stderr(&a).contains("stiff"), "{}", stderr(&a));
 }
+
+#[test]
+fn outputs_estimated_above_the_cap_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("every_10_s.toml");
+    let bench = std::fs::read_to_string("examples/benchmark.toml").unwrap();
+    std::fs::write(
+        &scenario,
+        bench.replace("every = \"10 min\"", "every = \"10 s\""),
+    )
+    .unwrap();
+    let out = dir.path().join("o");
+    for command in ["run", "compare"] {
+        let assert = Command::cargo_bin("spasm")
+            .unwrap()
+            .arg(command)
+            .arg(&scenario)
+            .arg("-o")
+            .arg(&out)
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(err.contains("--force") && err.contains("MB"), "{err}");
+        assert!(!out.exists(), "{command} wrote something");
+    }
+}

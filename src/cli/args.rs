@@ -121,6 +121,9 @@ pub(crate) struct RunArgs {
     /// Print the endpoint summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Start even when the outputs are estimated above the size cap (500 MB).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `spasm validate`.
@@ -168,6 +171,9 @@ pub(crate) struct CompareArgs {
     /// effort that tips the patient back into spasm (relapse_margin.csv).
     #[arg(long)]
     pub margin: bool,
+    /// Start even when the outputs are estimated above the size cap (500 MB).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `spasm sweep`.

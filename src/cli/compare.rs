@@ -7,6 +7,7 @@ use std::time::Instant;
 use spasm::analysis::shard::Shard;
 use spasm::analysis::{cohort, compare};
 use spasm::report::compare_dir as write;
+use spasm::report::estimate;
 use spasm::report::merge::CompareJob;
 use spasm::report::shard::{cohort_parameter_columns, ShardCommand, ShardRecord, ShardWriter};
 use spasm::report::Replace;
@@ -56,6 +57,16 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         broken_from_s,
         ..Default::default()
     };
+    // A shard writes only its slice of the cohort.
+    let patients = args
+        .cohort
+        .map(|n| shard.map_or(n, |s| s.range(n as usize).len() as u64));
+    super::check_size(
+        "compare",
+        &estimate::compare_estimate(&sc, patients),
+        args.force,
+        "fewer samples ([output] every), fewer arms, or a cohort split with --shard K/N",
+    )?;
     if let (Some(shard), Some(n), Some(seed)) = (shard, args.cohort, args.seed) {
         let run = ShardRun {
             scenario_path: args.scenario.as_deref(),
@@ -84,7 +95,15 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             None => (clock_seed(), write::SeedSource::Clock),
         };
         if !args.quiet || args.seed.is_none() {
-            note!("cohort: {n} patients × {} arms, seed {seed}", sc.arms.len());
+            // One patient's arms took `single_s` on one thread: the cohort takes about
+            // that per patient, spread over the threads.
+            let threads = rayon::current_num_threads();
+            let eta_s = single_s * n as f64 / threads as f64;
+            note!(
+                "cohort: {n} patients × {} arms, seed {seed}; about {} on {threads} thread(s)",
+                sc.arms.len(),
+                spasm::units::human_time(eta_s.round().max(1.0))
+            );
         }
         let spec = cohort::CohortSpec::embedded()?;
         let bar = progress::bar(

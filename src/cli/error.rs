@@ -122,6 +122,19 @@ pub(crate) enum CliError {
         /// The path given as both.
         path: PathBuf,
     },
+    /// The outputs would exceed the size cap (docs/outputs.md "Limits").
+    #[error(
+        "spasm {command} would need {estimate}, more than the cap of {cap}; use {remedy}, or give --force to go ahead",
+        cap = spasm::report::estimate::human_bytes(spasm::report::estimate::MAX_OUTPUT_BYTES)
+    )]
+    TooLarge {
+        /// The command.
+        command: &'static str,
+        /// The estimate, as text.
+        estimate: String,
+        /// How to make the outputs smaller.
+        remedy: &'static str,
+    },
     /// Writing to standard output or standard error failed (full disk, closed
     /// terminal).
     #[error("cannot write to standard output: {0}")]

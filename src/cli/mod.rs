@@ -155,6 +155,24 @@ fn finish_shard(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuse to start `command` when its estimated outputs exceed the cap, unless
+/// `force`; `remedy` says how to make them smaller.
+fn check_size(
+    command: &'static str,
+    estimate: &spasm::report::estimate::Estimate,
+    force: bool,
+    remedy: &'static str,
+) -> Result<(), CliError> {
+    if estimate.too_large() && !force {
+        return Err(CliError::TooLarge {
+            command,
+            estimate: estimate.describe(),
+            remedy,
+        });
+    }
+    Ok(())
+}
+
 /// Write to standard output and flush; a failed write is an error, not a panic.
 fn stdout(args: std::fmt::Arguments<'_>) -> Result<(), CliError> {
     use std::io::Write as _;

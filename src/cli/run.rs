@@ -19,6 +19,12 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
         None => Scenario::embedded_default(),
     };
     let target = output_target(args.out, args.scenario.as_deref(), "default", "")?;
+    super::check_size(
+        "run",
+        &spasm::report::estimate::run_estimate(&sc),
+        args.force,
+        "fewer samples ([output] every) or fewer arms",
+    )?;
     let results = sc.run().map_err(|source| CliError::Run {
         scenario: sc.name.clone(),
         source: Box::new(source),

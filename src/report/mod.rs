@@ -23,6 +23,7 @@ pub mod compare_tables;
 pub mod continuation_dir;
 mod csv;
 pub mod escape_dir;
+pub mod estimate;
 pub mod exchange;
 #[cfg(feature = "figures")]
 pub mod figures;
