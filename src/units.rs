@@ -237,6 +237,33 @@ const TABLE: &[(&str, Dimension, f64)] = &[
     ("W/cm²", Dimension::INTENSITY, 1.0),
 ];
 
+/// Spelled-out time units accepted for their symbols (`"21 days"` is `"21 d"`), so
+/// that a newcomer's natural spelling reads. Not listed among the known symbols.
+const WORD_UNITS: &[(&str, &str)] = &[
+    ("sec", "s"),
+    ("second", "s"),
+    ("seconds", "s"),
+    ("mins", "min"),
+    ("minute", "min"),
+    ("minutes", "min"),
+    ("hour", "h"),
+    ("hours", "h"),
+    ("day", "d"),
+    ("days", "d"),
+    ("week", "wk"),
+    ("weeks", "wk"),
+    ("year", "y"),
+    ("years", "y"),
+];
+
+/// The symbol of a spelled-out time unit ([`WORD_UNITS`]), or `unit` unchanged.
+fn word_symbol(unit: &str) -> &str {
+    WORD_UNITS
+        .iter()
+        .find(|(word, _)| *word == unit)
+        .map_or(unit, |(_, symbol)| *symbol)
+}
+
 fn known_symbols() -> String {
     TABLE
         .iter()
@@ -251,6 +278,7 @@ fn lookup(token: &str) -> Result<Unit, UnitError> {
         Some((s, p)) => (s, p.parse::<i8>().ok()),
         None => (token, Some(1)),
     };
+    let sym = word_symbol(sym);
     let entry = TABLE.iter().find(|(s, _, _)| *s == sym);
     match (entry, pow) {
         (Some((_, dim, f)), Some(p)) if (-4..=4).contains(&p) => {
@@ -337,7 +365,7 @@ impl Unit {
 pub struct Quantity {
     /// The number as written.
     pub value: f64,
-    /// The unit as written.
+    /// The unit as written (a spelled-out time unit, `"days"`, as its symbol `"d"`).
     pub unit: String,
 }
 
@@ -392,7 +420,7 @@ impl Quantity {
         Unit::parse(unit)?;
         Ok(Quantity {
             value,
-            unit: unit.to_string(),
+            unit: word_symbol(unit).to_string(),
         })
     }
 
@@ -442,6 +470,9 @@ mod tests {
             Err(UnitError::Unknown { .. })
         ));
         assert!(Unit::parse("mg/").is_err());
+        // Spelled-out time units are their symbols.
+        assert_eq!(Quantity::parse("21 days").unwrap().to("d").unwrap(), 21.0);
+        assert_eq!(Quantity::parse("2 hours").unwrap().to("h").unwrap(), 2.0);
         // Powers are bounded; huge ones are rejected, not overflowed.
         assert!(Unit::parse("s^99*s^99").is_err());
         assert!(Unit::parse("s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4*s^4").is_ok());

@@ -6,6 +6,7 @@ pub mod bistability;
 pub mod cohort;
 pub mod compare;
 pub mod escape;
+pub mod lint;
 pub mod metrics;
 pub mod phase;
 pub mod sensitivity;

@@ -28,6 +28,13 @@ pub(crate) enum Command {
         after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json"
     )]
     Run(RunArgs),
+    /// Read scenario files without running them: every mistake (not only the first)
+    /// and warnings about what probably does not do what was meant; exits 1 if any file has mistakes.
+    #[command(
+        long_about = "Read scenario files without running them. For each file, print 'FILE: ok' or every mistake found (file:line:column, key, what is allowed, the source snippet), then the semantic warnings (double_source, never_in_spasm, cannot_change_endpoint; see docs/scenarios.md, \"Checking a scenario\"), and a summary line. Warnings that need a simulation run only the arms concerned. Exits 0 when every file reads (warnings allowed), 1 when any file has mistakes.",
+        after_help = "Examples:\n  spasm check examples/*.toml\n  spasm check my_scenario.toml --json"
+    )]
+    Check(CheckArgs),
     /// Run every validation target of docs/model.md §6 and print measured vs expected; exits 1 if any fails.
     #[command(
         after_help = "Examples:\n  spasm validate\n  spasm validate --json > validation.json\n  spasm validate --target 8 --target 12   # only these targets"
@@ -124,6 +131,17 @@ pub(crate) struct RunArgs {
     /// Start even when the outputs are estimated above the size cap (500 MB).
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `spasm check`.
+#[derive(Args)]
+pub(crate) struct CheckArgs {
+    /// Scenario files (TOML), one or more.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print a JSON array: per file its errors (message, line, column, key, kind) and warnings (code, message, arm).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `spasm validate`.

@@ -80,6 +80,9 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     let start = Instant::now();
     let (results, cmp) = compare::run_and_compare(&sc, &opts)?;
     let single_s = start.elapsed().as_secs_f64();
+    if !args.quiet {
+        super::print_warnings(&sc, &results);
+    }
     let relapse_margins = if args.margin {
         margins(&sc, &results, broken_from_s)?
     } else {

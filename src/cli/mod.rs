@@ -22,6 +22,7 @@ macro_rules! note {
 
 pub(crate) mod args;
 mod bistability;
+mod check;
 mod compare;
 mod continuation;
 mod error;
@@ -50,6 +51,7 @@ use spasm::report::{atomic, Replace};
 pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Run(a) => run::run(a),
+        Command::Check(a) => check::check(&a),
         Command::Validate(a) => validate::validate(&a),
         Command::Compare(a) => compare::compare(a),
         Command::Bistability(a) => bistability::bistability(a),
@@ -171,6 +173,17 @@ fn check_size(
         });
     }
     Ok(())
+}
+
+/// Print the semantic warnings about `sc` ([`spasm::analysis::lint`]) once, one line
+/// each, on standard error; `results` are its arms as run, reused. A warning that
+/// cannot be worked out is left out: the command's own run already succeeded.
+fn print_warnings(sc: &spasm::scenario::Scenario, results: &[spasm::scenario::ArmResult]) {
+    if let Ok(ws) = spasm::analysis::lint::warnings(sc, Some(results)) {
+        for w in ws {
+            note!("{w} (spasm check for details)");
+        }
+    }
 }
 
 /// Write to standard output and flush; a failed write is an error, not a panic.

@@ -29,6 +29,9 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
         scenario: sc.name.clone(),
         source: Box::new(source),
     })?;
+    if !args.quiet {
+        super::print_warnings(&sc, &results);
+    }
     let opts = WriteOptions {
         inputs: target.inputs,
         ..WriteOptions::default()

@@ -2,12 +2,14 @@
 //! output grid and solver settings. The file format (TOML) is read in two steps
 //! ([`parse_scenario`]); this module holds the resolved, validated form and runs it.
 
+mod check;
 mod entries;
 pub mod error;
 mod resolve;
 mod spec;
 mod walk;
 
+pub use check::{check_file, check_scenario, Checked, MAX_CHECK_ERRORS};
 pub use error::{ErrorKind, ScenarioError};
 pub use spec::{default_every, default_time_unit, DEFAULT_SETTLE_S};
 
@@ -25,7 +27,11 @@ pub use spec::{default_every, default_time_unit, DEFAULT_SETTLE_S};
 /// assert_eq!((e.line, e.column), (1, 12));
 /// ```
 pub fn parse_scenario(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
-    let cx = walk::Cx { text, path };
+    let cx = walk::Cx {
+        text,
+        path,
+        skip: &[],
+    };
     let doc = spec::document(&cx, text)?;
     let spec = spec::read(&cx, &doc, path)?;
     resolve::resolve(&cx, spec, text)
@@ -212,6 +218,38 @@ fn arm_suffix(arm: &Option<String>) -> String {
 /// the `acute_injury` set, untreated vs hot pack + stretching, 7 days.
 pub const DEFAULT_TOML: &str = include_str!("../../examples/default.toml");
 
+/// The text of a scenario file: a regular file (not a FIFO or a device, which could
+/// block or never end) of at most [`MAX_SCENARIO_BYTES`].
+fn read_text(path: &std::path::Path) -> Result<String, ScenarioError> {
+    let shown = path.display().to_string();
+    let io = |what: String| ScenarioError::io(&shown, what);
+    let meta =
+        std::fs::metadata(path).map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
+    if !meta.is_file() {
+        return Err(io(
+                "is not a regular file (a scenario must be a TOML file, not a directory, pipe or device)".into(),
+            ));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(io(format!(
+            "is {} bytes; a scenario file may have at most {MAX_SCENARIO_BYTES} bytes",
+            meta.len()
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        io(format!(
+            "is not UTF-8 text: the byte at line {line}, column {column} (byte offset {}) starts no UTF-8 character; save the file as UTF-8",
+            good.len()
+        ))
+    })
+}
+
 impl Scenario {
     /// The embedded default scenario ([`DEFAULT_TOML`]), parsed. It is checked by the
     /// test suite, so parsing it cannot fail in a released build.
@@ -225,34 +263,8 @@ impl Scenario {
     /// Read and parse a scenario file: a regular file (not a FIFO or a device, which
     /// could block or never end) of at most [`MAX_SCENARIO_BYTES`].
     pub fn load(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
-        let shown = path.display().to_string();
-        let io = |what: String| ScenarioError::io(&shown, what);
-        let meta = std::fs::metadata(path)
-            .map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
-        if !meta.is_file() {
-            return Err(io(
-                "is not a regular file (a scenario must be a TOML file, not a directory, pipe or device)".into(),
-            ));
-        }
-        if meta.len() > MAX_SCENARIO_BYTES {
-            return Err(io(format!(
-                "is {} bytes; a scenario file may have at most {MAX_SCENARIO_BYTES} bytes",
-                meta.len()
-            )));
-        }
-        let bytes =
-            std::fs::read(path).map_err(|e| io(format!("cannot read the scenario file: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
-            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
-            io(format!(
-                "is not UTF-8 text: the byte at line {line}, column {column} (byte offset {}) starts no UTF-8 character; save the file as UTF-8",
-                good.len()
-            ))
-        })?;
-        parse_scenario(&text, &shown)
+        let text = read_text(path)?;
+        parse_scenario(&text, &path.display().to_string())
     }
 
     /// The scenario patient's state at t = 0 (after settling).

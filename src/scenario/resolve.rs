@@ -27,7 +27,12 @@ pub(super) fn resolve(cx: &Cx, spec: Spec, text: &str) -> R<Scenario> {
         ParamError::UnknownSet { available, .. } => cx.bad(
             sv,
             ErrorKind::UnknownSet,
-            format!("unknown parameter set '{set_name}'"),
+            format!(
+                "unknown parameter set '{set_name}'{}",
+                closest(&set_name.replace([' ', '-'], "_"), available.split(", "))
+                    .map(|c| format!(" (did you mean '{c}'?)"))
+                    .unwrap_or_default()
+            ),
             "the name of an embedded parameter set",
             Some(available),
         ),

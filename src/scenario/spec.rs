@@ -280,7 +280,11 @@ pub(super) fn read<'a, 'i>(cx: &Cx, doc: &'a DeTable<'i>, path: &str) -> R<Spec<
             None => None,
         },
         triggers: match root.get("trigger") {
-            Some(tv) => cx.tables(&tv, "trigger", "an array of tables: write [[trigger]]")?,
+            Some(tv) => cx
+                .tables(&tv, "trigger", "an array of tables: write [[trigger]]")?
+                .into_iter()
+                .filter(|t| !cx.skip.contains(&t.key))
+                .collect(),
             None => Vec::new(),
         },
         arms: arms(cx, &root),
@@ -300,7 +304,11 @@ fn arms<'a, 'i>(cx: &Cx, root: &Tbl<'a, 'i>) -> R<Vec<ArmSpec<'a, 'i>>> {
         )
     };
     let av = root.get("arm").ok_or_else(|| no_arms(0..0))?;
-    let tables = cx.tables(&av, "arm", "an array of tables: write [[arm]]")?;
+    let tables: Vec<Tbl> = cx
+        .tables(&av, "arm", "an array of tables: write [[arm]]")?
+        .into_iter()
+        .filter(|t| !cx.skip.contains(&t.key))
+        .collect();
     if tables.is_empty() {
         return Err(no_arms(av.span.clone()));
     }

@@ -50,6 +50,10 @@ pub(super) fn unit_text_is_sane(text: &str) -> bool {
 pub(super) struct Cx<'t> {
     pub(super) text: &'t str,
     pub(super) path: &'t str,
+    /// Keys of `[[trigger]]` and `[[arm]]` entries to read past as if absent
+    /// (`trigger[2]`, `arm[3]`): entries `spasm check` has already found a mistake in,
+    /// so that it can report the mistakes of the others. Empty when reading for a run.
+    pub(super) skip: &'t [String],
 }
 
 /// A value with its key path and span.
@@ -91,6 +95,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             let name: &str = k.get_ref();
             if !allowed.contains(&name) {
                 let hint = closest(name, allowed.iter().copied())
+                    .or_else(|| alias(name, allowed))
                     .map(|c| format!(" (did you mean '{c}'?)"))
                     .unwrap_or_default();
                 return Err(cx.err(
@@ -143,6 +148,27 @@ pub(super) fn first_line(text: &str, span: Range<usize>) -> Range<usize> {
         .and_then(|s| s.find('\n'))
         .map_or(end, |i| start + i);
     start..cut
+}
+
+/// Keys newcomers write for a key of the format under another name (`interval` for
+/// `every`): (what is written, what the format calls it). Suggested, not accepted.
+const KEY_ALIASES: &[(&str, &str)] = &[
+    ("interval", "every"),
+    ("repeat", "every"),
+    ("period", "every"),
+    ("length", "duration"),
+    ("time", "at"),
+    ("parameter_set", "set"),
+    ("params", "overrides"),
+    ("parameters", "overrides"),
+];
+
+/// The key of the format that `name` is a common other name for, if it is allowed here.
+fn alias<'c>(name: &str, allowed: &[&'c str]) -> Option<&'c str> {
+    let (_, key) = KEY_ALIASES
+        .iter()
+        .find(|(other, _)| other.eq_ignore_ascii_case(name))?;
+    allowed.iter().copied().find(|a| a == key)
 }
 
 /// The candidate closest to `name` by edit distance, if reasonably close.
