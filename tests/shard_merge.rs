@@ -4,10 +4,12 @@
 //! every mistake is refused with one message, exit status 2 and nothing written.
 #![cfg(feature = "cli")]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+#[path = "support/run_dirs.rs"]
+mod run_dirs;
+
+use run_dirs::{example, files, spasm};
 
 /// Patients of the test cohort: enough for four shards of unequal size.
 const PATIENTS: usize = 14;
@@ -15,30 +17,6 @@ const PATIENTS: usize = 14;
 const SHARDS: usize = 4;
 /// Seed of the cohort.
 const SEED: &str = "5";
-
-fn spasm() -> Command {
-    Command::cargo_bin("spasm").expect("binary builds")
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-}
-
-/// Every file of a directory with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect()
-}
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
