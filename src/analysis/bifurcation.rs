@@ -9,13 +9,14 @@ use crate::continuation::{
     bistable_intervals, continue_fold, Branch, Fold2Options, FoldCurve, FoldCurveKind, SpecialKind,
     Stability,
 };
+use crate::model::idx;
 use crate::model::params::{embedded_names, ParamError, ParamSet};
-use crate::model::{idx, Params};
 use crate::simulation::{Patient, SolverConfig};
 use crate::units::Unit;
 
 use super::bistability::BISTABLE_THRESHOLD;
-use super::steady::{branches, newton_options, Held, HeldLoop, SteadyError};
+use super::steady::{branches, newton_options, value_of, Held, HeldLoop, SteadyError};
+use super::sweep::canonical_unit;
 
 /// Distance in the parameter plane, relative to the ranges, below which two located
 /// points of fold curves are the same.
@@ -53,11 +54,7 @@ impl Axis {
                 "the range {lo}..{hi} of {name} (it must be finite and increasing)"
             )));
         }
-        let canonical_unit = Params::NAMES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, u)| *u)
-            .ok_or_else(|| ParamError::unknown_parameter(name))?;
+        let canonical_unit = canonical_unit(name)?;
         let convert = |v: f64| {
             Unit::convert(v, canonical_unit, &entry.unit).map_err(|source| ParamError::Unit {
                 name: name.to_string(),
@@ -66,12 +63,7 @@ impl Axis {
         };
         let offset = convert(0.0)?;
         let scale = convert(1.0)? - offset;
-        let own = patient
-            .params()
-            .values()
-            .into_iter()
-            .find(|(n, _)| *n == name)
-            .map_or(f64::NAN, |(_, v)| v);
+        let own = value_of(patient.params(), name);
         Ok(Axis {
             name: name.to_string(),
             unit: entry.unit.clone(),

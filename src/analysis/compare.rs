@@ -33,6 +33,9 @@ use crate::units::{DAY, HOUR};
 /// with no file runs it.
 pub const BENCHMARK_TOML: &str = include_str!("../../examples/benchmark.toml");
 
+/// Where the embedded benchmark comes from, as named in messages.
+pub const BENCHMARK_PATH: &str = "examples/benchmark.toml";
+
 /// The reference arm's usual name.
 pub const REFERENCE_NAME: &str = "no treatment";
 
@@ -45,7 +48,7 @@ pub const BROKEN_FROM_S: f64 = 25.0 * HOUR;
 
 /// The embedded benchmark scenario, parsed (checked by the test suite).
 pub fn benchmark() -> Scenario {
-    match parse_scenario(BENCHMARK_TOML, "examples/benchmark.toml") {
+    match parse_scenario(BENCHMARK_TOML, BENCHMARK_PATH) {
         Ok(s) => s,
         Err(e) => unreachable!("the embedded benchmark is invalid: {e}"),
     }

@@ -275,7 +275,8 @@ pub fn escape(
             ),
         });
     }
-    let y0 = scenario.settled(&this.patient(&scenario.patient)?)?;
+    let patient = this.patient(&scenario.patient)?;
+    let y0 = scenario.settled(&patient)?;
     let runs = std::cell::Cell::new(0);
     let run = |s: f64| -> Result<crate::simulation::Trajectory, EscapeError> {
         runs.set(runs.get() + 1);
@@ -293,10 +294,10 @@ pub fn escape(
             .trajectory)
     };
     let from_h = opts.broken_from_s / HOUR;
-    let breaks = |s: f64| -> Result<bool, EscapeError> {
-        Ok(cycle(&run(s)?, &opts.thresholds).hours() <= from_h)
-    };
-    let as_scheduled = breaks(1.0)?;
+    let broken = |tr: &crate::simulation::Trajectory| cycle(tr, &opts.thresholds).hours() <= from_h;
+    let breaks = |s: f64| -> Result<bool, EscapeError> { Ok(broken(&run(s)?)) };
+    let scheduled = run(1.0)?;
+    let as_scheduled = broken(&scheduled);
     // A bracket [lo, hi] with a failure at lo (or lo = 0) and a success at hi.
     let bracket = if as_scheduled {
         Some((0.0, 1.0))
@@ -331,15 +332,10 @@ pub fn escape(
         Some(h) if h < MAX_SCALE => breaks(MAX_SCALE)?,
         _ => true,
     };
-    let scheduled = run(1.0)?;
-    let at = scheduled
-        .times
-        .iter()
-        .position(|&t| t >= opts.broken_from_s)
-        .unwrap_or(scheduled.times.len() - 1);
-    let relapse_margin = relapse_margin(
-        &this.patient(&scenario.patient)?,
-        &scheduled.states[at],
+    let relapse_margin = relapse_margin_at(
+        &patient,
+        &scheduled,
+        opts.broken_from_s,
         &scenario.solver,
         &opts.thresholds,
     )?;
@@ -352,6 +348,23 @@ pub fn escape(
         relapse_margin,
         runs: runs.get(),
     })
+}
+
+/// [`relapse_margin`] from the state of trajectory `tr` at time `at_s` (the first
+/// sample at or after it; the last sample if the run is shorter).
+pub fn relapse_margin_at(
+    patient: &Patient,
+    tr: &crate::simulation::Trajectory,
+    at_s: f64,
+    cfg: &SolverConfig,
+    thresholds: &MetricThresholds,
+) -> Result<Option<f64>, EscapeError> {
+    let k = tr
+        .times
+        .iter()
+        .position(|&t| t >= at_s)
+        .unwrap_or(tr.times.len() - 1);
+    relapse_margin(patient, &tr.states[k], cfg, thresholds)
 }
 
 /// The relapse margin from state `y` of `patient` (fraction of MVC): the smallest

@@ -51,12 +51,17 @@ const ON_BRANCH: f64 = 0.01;
 const HOLD_INJURY: [(&str, f64); 2] = [("tau_heal", f64::INFINITY), ("h_disc", 0.0)];
 
 /// An input held constant: one of [`HELD_INPUTS`], value in canonical units.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Held {
     /// Name, as in [`HELD_INPUTS`].
     pub name: &'static str,
     /// Value in the input's canonical unit.
     pub value: f64,
+    /// The input's canonical unit.
+    pub unit: &'static str,
+    /// The schedule effect that holds it.
+    #[serde(skip)]
+    effect: fn(f64) -> Effect,
 }
 
 /// An input that can be held: name, canonical unit, meaning and the schedule effect
@@ -104,41 +109,32 @@ pub const HELD_INPUTS: [HeldInput; 7] = [
     ),
 ];
 
+/// The input of [`HELD_INPUTS`] called `name`.
+pub fn held_input(name: &str) -> Option<&'static HeldInput> {
+    HELD_INPUTS.iter().find(|(n, ..)| *n == name)
+}
+
 impl Held {
     /// The held input called `name` at `value` (canonical unit), or the allowed names.
     pub fn new(name: &str, value: f64) -> Result<Held, SteadyError> {
-        let (name, ..) = HELD_INPUTS
-            .iter()
-            .find(|(n, ..)| *n == name)
-            .ok_or_else(|| SteadyError::UnknownInput(name.to_string()))?;
+        let &(name, unit, _, effect) =
+            held_input(name).ok_or_else(|| SteadyError::UnknownInput(name.to_string()))?;
         if !value.is_finite() {
             return Err(SteadyError::NotFinite(format!("{name} = {value}")));
         }
-        Ok(Held { name, value })
-    }
-
-    /// The canonical unit of this input.
-    pub fn unit(&self) -> &'static str {
-        HELD_INPUTS
-            .iter()
-            .find(|(n, ..)| *n == self.name)
-            .map_or("1", |(_, u, ..)| *u)
-    }
-
-    fn effect(&self) -> Effect {
-        let f = HELD_INPUTS
-            .iter()
-            .find(|(n, ..)| *n == self.name)
-            .map(|(.., f)| *f)
-            .unwrap_or(Effect::Activity);
-        f(self.value)
+        Ok(Held {
+            name,
+            value,
+            unit,
+            effect,
+        })
     }
 }
 
 /// A schedule holding `held` over `[0, duration)` s.
 fn holding(held: &[Held], duration: f64) -> Schedule {
     held.iter().fold(Schedule::default(), |s, h| {
-        s.window(0.0, duration, h.effect())
+        s.window(0.0, duration, (h.effect)(h.value))
     })
 }
 
@@ -271,7 +267,8 @@ impl HeldLoop {
     }
 }
 
-fn value_of(p: &Params, name: &str) -> f64 {
+/// The value of parameter `name` in `p` (canonical unit), NaN when there is none.
+pub(super) fn value_of(p: &Params, name: &str) -> f64 {
     p.values()
         .into_iter()
         .find(|(n, _)| *n == name)

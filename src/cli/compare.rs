@@ -194,15 +194,10 @@ fn margins(
     results
         .par_iter()
         .map(|r| {
-            let tr = &r.trajectory;
-            let k = tr
-                .times
-                .iter()
-                .position(|&t| t >= at_s)
-                .unwrap_or(tr.times.len() - 1);
-            let m = spasm::analysis::escape::relapse_margin(
+            let m = spasm::analysis::escape::relapse_margin_at(
                 &r.patient,
-                &tr.states[k],
+                &r.trajectory,
+                at_s,
                 &sc.solver,
                 &th,
             )?;

@@ -9,7 +9,7 @@ use spasm::report::continuation_dir::{write_continuation_dir, ContinuationOutput
 use spasm::simulation::{Patient, SolverConfig};
 
 use super::args::ContinuationArgs;
-use super::steady::{held_text, loop_patient};
+use super::steady::{held_text, loop_patient, LoopPatient};
 use super::{command_line, output_target, CliError};
 
 /// The range `from..to` of parameter `name` of `patient` (numbers in the set's unit,
@@ -44,7 +44,12 @@ pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError>
         "continuation",
         &format!("-continuation-{}", args.param),
     )?;
-    let (patient, label, held) = loop_patient(&args.patient, &args.with, "--with")?;
+    let LoopPatient {
+        patient,
+        label,
+        held,
+        ..
+    } = loop_patient(&args.patient, &args.with, "--with")?;
     let p = axis(&patient, &args.param, (&args.from, &args.to), "--from/--to")?;
     let q = match (&args.param2, &args.from2, &args.to2) {
         (Some(name), Some(from), Some(to)) => {

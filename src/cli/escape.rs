@@ -3,14 +3,14 @@
 use std::process::ExitCode;
 
 use rayon::prelude::*;
-use spasm::analysis::compare::{benchmark, resolve_reference};
+use spasm::analysis::compare::{self, benchmark, resolve_reference};
 use spasm::analysis::escape::{escape as escape_of, EscapeOptions, Knob, MAX_SCALE};
 use spasm::report::escape_dir::{write_escape_dir, EscapeOutput};
 use spasm::scenario::Scenario;
 use spasm::units::{Quantity, HOUR};
 
 use super::args::EscapeArgs;
-use super::{command_line, output_target, CliError};
+use super::{command_line, find_arm, output_target, CliError};
 
 /// Run `spasm escape`.
 pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
@@ -48,21 +48,13 @@ pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
     let arms: Vec<usize> = if args.arms.is_empty() {
         (0..sc.arms.len()).filter(|&i| i != reference).collect()
     } else {
+        let path = args
+            .scenario
+            .clone()
+            .unwrap_or_else(|| compare::BENCHMARK_PATH.into());
         args.arms
             .iter()
-            .map(|name| {
-                names
-                    .iter()
-                    .position(|n| n == name)
-                    .ok_or_else(|| CliError::NoSuchArm {
-                        path: args
-                            .scenario
-                            .clone()
-                            .unwrap_or_else(|| "examples/benchmark.toml".into()),
-                        name: name.clone(),
-                        arms: names.iter().map(|n| (*n).to_string()).collect(),
-                    })
-            })
+            .map(|name| find_arm(&sc, &path, name))
             .collect::<Result<_, _>>()?
     };
     let opts = EscapeOptions {

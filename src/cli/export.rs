@@ -11,7 +11,7 @@ use spasm::simulation::Patient;
 use spasm::units::DAY;
 
 use super::args::{OmexArgs, SbmlArgs};
-use super::CliError;
+use super::{find_arm, CliError};
 
 /// The parameter set exported without a scenario.
 const DEFAULT_SET: &str = "healthy";
@@ -24,31 +24,23 @@ pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
             return Err(CliError::OutputIsInput { path: out.clone() });
         }
     }
-    let xml =
-        if let Some(path) = args.scenario {
-            let sc = Scenario::load(&path)?;
-            let chosen =
-                match &args.arm {
-                    Some(name) => sc.arms.iter().find(|a| &a.name == name).ok_or_else(|| {
-                        CliError::NoSuchArm {
-                            path: path.clone(),
-                            name: name.clone(),
-                            arms: sc.arms.iter().map(|a| a.name.clone()).collect(),
-                        }
-                    })?,
-                    None => &sc.arms[0],
-                };
-            let patient = chosen.patient(&sc.patient)?;
-            let y0 = sc.settled(&patient).map_err(|source| CliError::Run {
-                scenario: format!("{} (arm '{}')", sc.name, chosen.name),
-                source: Box::new(source),
-            })?;
-            to_sbml(&patient, &y0, Some(&chosen.schedule), sc.duration)?
-        } else {
-            let patient = Patient::embedded(args.set.as_deref().unwrap_or(DEFAULT_SET))?;
-            let y0 = patient.rested()?;
-            to_sbml(&patient, &y0, None, DAY)?
+    let xml = if let Some(path) = args.scenario {
+        let sc = Scenario::load(&path)?;
+        let chosen = match &args.arm {
+            Some(name) => &sc.arms[find_arm(&sc, &path, name)?],
+            None => &sc.arms[0],
         };
+        let patient = chosen.patient(&sc.patient)?;
+        let y0 = sc.settled(&patient).map_err(|source| CliError::Run {
+            scenario: format!("{} (arm '{}')", sc.name, chosen.name),
+            source: Box::new(source),
+        })?;
+        to_sbml(&patient, &y0, Some(&chosen.schedule), sc.duration)?
+    } else {
+        let patient = Patient::embedded(args.set.as_deref().unwrap_or(DEFAULT_SET))?;
+        let y0 = patient.rested()?;
+        to_sbml(&patient, &y0, None, DAY)?
+    };
     text(&xml, args.out)
 }
 

@@ -186,6 +186,19 @@ fn print_warnings(sc: &spasm::scenario::Scenario, results: &[spasm::scenario::Ar
     }
 }
 
+/// The index of the arm called `name` in `sc`, read from `path`; the error names the
+/// arms it has.
+fn find_arm(sc: &spasm::scenario::Scenario, path: &Path, name: &str) -> Result<usize, CliError> {
+    sc.arms
+        .iter()
+        .position(|a| a.name == name)
+        .ok_or_else(|| CliError::NoSuchArm {
+            path: path.to_path_buf(),
+            name: name.to_string(),
+            arms: sc.arms.iter().map(|a| a.name.clone()).collect(),
+        })
+}
+
 /// Write to standard output and flush; a failed write is an error, not a panic.
 fn stdout(args: std::fmt::Arguments<'_>) -> Result<(), CliError> {
     use std::io::Write as _;

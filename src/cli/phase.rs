@@ -7,13 +7,16 @@ use spasm::analysis::phase::{portrait, PhaseGrid};
 use spasm::analysis::steady::{HeldLoop, INJURY_PARAM};
 use spasm::model::idx;
 use spasm::report::phase_dir::write_phase_dir;
-use spasm::scenario::Scenario;
 use spasm::simulation::SolverConfig;
 use spasm::units::Quantity;
 
 use super::args::PhaseArgs;
-use super::steady::loop_patient;
+use super::steady::{loop_patient, LoopPatient};
 use super::{command_line, output_target, CliError};
+
+/// Samples of the arm's trajectory drawn across the window (at most; never sparser
+/// than the scenario's output grid).
+const TRAJECTORY_POINTS: f64 = 400.0;
 
 /// Run `spasm phase`.
 pub(super) fn phase(args: PhaseArgs) -> Result<ExitCode, CliError> {
@@ -32,7 +35,12 @@ pub(super) fn phase(args: PhaseArgs) -> Result<ExitCode, CliError> {
             TIME,
         ));
     }
-    let (patient, label, held) = loop_patient(&args.patient, &args.params, "--param")?;
+    let LoopPatient {
+        patient,
+        label,
+        held,
+        scenario,
+    } = loop_patient(&args.patient, &args.params, "--param")?;
     let sys = HeldLoop::new(&patient, &held, (INJURY_PARAM, 1.0), None)?;
     let cfg = SolverConfig::default();
     let th = MetricThresholds::default();
@@ -43,39 +51,28 @@ pub(super) fn phase(args: PhaseArgs) -> Result<ExitCode, CliError> {
         th.spasm_contraction,
         &cfg,
     )?;
-    let trajectory =
-        match (&scenario_path, &args.patient.arm) {
-            (Some(path), Some(name)) => {
-                let sc = Scenario::load(path)?;
-                let arm = sc.arms.iter().find(|a| &a.name == name).ok_or_else(|| {
-                    CliError::NoSuchArm {
-                        path: path.clone(),
-                        name: name.clone(),
-                        arms: sc.arms.iter().map(|a| a.name.clone()).collect(),
-                    }
-                })?;
-                let y0 = sc.initial_state().map_err(|e| CliError::Run {
-                    scenario: sc.name.clone(),
-                    source: Box::new(e),
-                })?;
-                let every = (window_s / 400.0).min(sc.output_every);
-                let samples = spasm::simulation::grid(window_s.min(sc.duration), every);
-                let r = sc
-                    .run_arm_at(arm, &sc.patient, &y0, &samples)
-                    .map_err(|e| CliError::Run {
-                        scenario: sc.name.clone(),
-                        source: Box::new(e),
-                    })?;
-                let pts = r
-                    .trajectory
-                    .states
-                    .iter()
-                    .map(|y| (y[idx::A], y[idx::GAMMA]))
-                    .collect();
-                Some((name.as_str(), pts))
-            }
-            _ => None,
-        };
+    let trajectory = match &scenario {
+        Some((sc, Some(arm))) => {
+            let run_err = |e| CliError::Run {
+                scenario: sc.name.clone(),
+                source: Box::new(e),
+            };
+            let y0 = sc.initial_state().map_err(run_err)?;
+            let every = (window_s / TRAJECTORY_POINTS).min(sc.output_every);
+            let samples = spasm::simulation::grid(window_s.min(sc.duration), every);
+            let r = sc
+                .run_arm_at(&sc.arms[*arm], &sc.patient, &y0, &samples)
+                .map_err(run_err)?;
+            let pts = r
+                .trajectory
+                .states
+                .iter()
+                .map(|y| (y[idx::A], y[idx::GAMMA]))
+                .collect();
+            Some((sc.arms[*arm].name.as_str(), pts))
+        }
+        _ => None,
+    };
     let dir = write_phase_dir(
         &target.dir,
         &label,

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use spasm::analysis::steady::{steady_states, Held, HELD_INPUTS};
+use spasm::analysis::steady::{self, steady_states, Held};
 use spasm::analysis::sweep::{to_canonical, Bound};
 use spasm::continuation::Stability;
 use spasm::model::{idx, STATE_NAMES};
@@ -12,37 +12,46 @@ use spasm::simulation::{Patient, SolverConfig};
 use spasm::units::Unit;
 
 use super::args::{LoopPatientArgs, SteadyArgs};
-use super::CliError;
+use super::{find_arm, CliError};
 
 /// The parameter set studied when neither a scenario nor `--set` is given.
 const DEFAULT_SET: &str = "healthy";
 
-/// The patient of a loop analysis (scenario, arm overrides, or set), a label for
-/// messages, and the held inputs.
+/// The patient of a loop analysis.
+pub(super) struct LoopPatient {
+    /// The scenario's patient (with the arm's overrides), or the set's, with the
+    /// command line's parameters.
+    pub patient: Patient,
+    /// The scenario path or "set NAME", for messages.
+    pub label: String,
+    /// The held inputs.
+    pub held: Vec<Held>,
+    /// The scenario read, and the index of `--arm` in it.
+    pub scenario: Option<(Scenario, Option<usize>)>,
+}
+
+/// The patient of a loop analysis (scenario, arm overrides, or set), with the
+/// parameters `params` given with `option`.
 pub(super) fn loop_patient(
     args: &LoopPatientArgs,
     params: &[String],
     option: &'static str,
-) -> Result<(Patient, String, Vec<Held>), CliError> {
-    let (patient, label) = if let Some(path) = &args.scenario {
-        let scenario = Scenario::load(path)?;
-        let patient = match &args.arm {
-            None => scenario.patient.clone(),
-            Some(name) => scenario
-                .arms
-                .iter()
-                .find(|a| &a.name == name)
-                .ok_or_else(|| CliError::NoSuchArm {
-                    path: path.clone(),
-                    name: name.clone(),
-                    arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
-                })?
-                .patient(&scenario.patient)?,
+) -> Result<LoopPatient, CliError> {
+    let (patient, label, scenario) = if let Some(path) = &args.scenario {
+        let sc = Scenario::load(path)?;
+        let arm = args
+            .arm
+            .as_deref()
+            .map(|name| find_arm(&sc, path, name))
+            .transpose()?;
+        let patient = match arm {
+            None => sc.patient.clone(),
+            Some(i) => sc.arms[i].patient(&sc.patient)?,
         };
-        (patient, path.display().to_string())
+        (patient, path.display().to_string(), Some((sc, arm)))
     } else {
         let set = args.set.as_deref().unwrap_or(DEFAULT_SET);
-        (Patient::embedded(set)?, format!("set {set}"))
+        (Patient::embedded(set)?, format!("set {set}"), None)
     };
     let mut names = Vec::new();
     let mut values = Vec::new();
@@ -73,7 +82,12 @@ pub(super) fn loop_patient(
         .iter()
         .map(|text| held_input(text))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((patient, label, held))
+    Ok(LoopPatient {
+        patient,
+        label,
+        held,
+        scenario,
+    })
 }
 
 /// `NAME=VALUE` split at the first `=`.
@@ -93,10 +107,7 @@ fn split<'a>(
 fn held_input(text: &str) -> Result<Held, CliError> {
     const EXPECTED: &str = "NAME=VALUE with NAME one of activity, stress, cuff, skin_heat, tens, voluntary, experimental_pain";
     let (name, value) = split(text, "--hold", EXPECTED)?;
-    let unit = HELD_INPUTS
-        .iter()
-        .find(|(n, ..)| *n == name)
-        .map(|(_, u, ..)| *u)
+    let &(_, unit, ..) = steady::held_input(name)
         .ok_or_else(|| CliError::option("--hold", text, "unknown input", EXPECTED))?;
     let bound = Bound::parse(value)
         .map_err(|e| CliError::option("--hold", text, e, "a number or a quantity"))?;
@@ -115,7 +126,7 @@ pub(super) fn held_text(held: &[Held]) -> String {
         return "inputs at rest".to_string();
     }
     held.iter()
-        .map(|h| match h.unit() {
+        .map(|h| match h.unit {
             "1" => format!("{} held at {}", h.name, h.value),
             unit => format!("{} held at {} {unit}", h.name, h.value),
         })
@@ -125,7 +136,12 @@ pub(super) fn held_text(held: &[Held]) -> String {
 
 /// Run `spasm steady`.
 pub(super) fn steady(args: &SteadyArgs) -> Result<ExitCode, CliError> {
-    let (patient, label, held) = loop_patient(&args.patient, &args.params, "--param")?;
+    let LoopPatient {
+        patient,
+        label,
+        held,
+        ..
+    } = loop_patient(&args.patient, &args.params, "--param")?;
     let found = steady_states(&patient, &held, &SolverConfig::default())?;
     if args.json {
         let names: Vec<&str> = STATE_NAMES.iter().map(|(n, _)| *n).collect();
