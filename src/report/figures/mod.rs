@@ -25,7 +25,7 @@ pub use bistability::write_bistability_figure;
 pub use chart::{cohort_chart, endpoints_chart, write_chart, Chart, Mark, Panel};
 pub use phase::{write_phase_figure, PhaseFigure};
 pub use sweep::write_sweep_figure;
-pub use timecourse::write_timecourse;
+pub use timecourse::{timecourse_svg, write_timecourse};
 
 /// Steps of round tick values: 1, 2, 5 times a power of ten.
 pub(crate) const STEPS_125: [f64; 4] = [1.0, 2.0, 5.0, 10.0];
@@ -87,18 +87,25 @@ pub fn write_figure<F: Drawable>(
         fig.draw_on(&root).map_err(plot_err(&png))?;
         root.present().map_err(plot_err(&png))
     })?;
+    let s = svg_text(fig, &svg)?;
+    atomic::write_bytes(&svg, s.as_bytes())?;
+    Ok([png, svg])
+}
+
+/// `fig` as SVG text with the embedded font named first; `path` names the figure in
+/// errors.
+pub(crate) fn svg_text<F: Drawable>(fig: &F, path: &Path) -> Result<String, OutputError> {
+    register_fonts();
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, fig.size()).into_drawing_area();
-        fig.draw_on(&root).map_err(plot_err(&svg))?;
-        root.present().map_err(plot_err(&svg))?;
+        fig.draw_on(&root).map_err(plot_err(path))?;
+        root.present().map_err(plot_err(path))?;
     }
-    let s = s.replace(
+    Ok(s.replace(
         &format!("font-family=\"{FAMILY}\""),
         &format!("font-family=\"{SVG_FAMILY}\""),
-    );
-    atomic::write_bytes(&svg, s.as_bytes())?;
-    Ok([png, svg])
+    ))
 }
 
 /// The plotting backend's error as a sentence: its own message chain (the operating

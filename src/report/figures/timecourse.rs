@@ -18,8 +18,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 use super::{
-    arm_colour, decimals_for, nice_step, tick_label, write_figure, DrawResult, Drawable, FAMILY,
-    STEPS_125,
+    arm_colour, decimals_for, nice_step, svg_text, tick_label, write_figure, DrawResult, Drawable,
+    FAMILY, STEPS_125,
 };
 use crate::model::idx;
 use crate::report::{derived, time_unit_seconds, OutputError};
@@ -629,6 +629,15 @@ pub fn write_timecourse(
     results: &[ArmResult],
 ) -> Result<[PathBuf; 2], OutputError> {
     write_figure(dir, stem, &Figure::build(scenario, results)?)
+}
+
+/// The time-course figure of a run as SVG text (what `spasm run` writes as
+/// `timecourse.svg`), for pages that inline it.
+pub fn timecourse_svg(scenario: &Scenario, results: &[ArmResult]) -> Result<String, OutputError> {
+    svg_text(
+        &Figure::build(scenario, results)?,
+        Path::new("timecourse.svg"),
+    )
 }
 
 #[cfg(test)]
