@@ -24,6 +24,7 @@ fn scenario(set: &str, arms: Vec<Arm>, duration: f64, every: f64, unit: &str) ->
         solver: SolverConfig::default(),
         source_text: String::new(),
         sweep: None,
+        figure: Default::default(),
     }
 }
 
@@ -63,7 +64,7 @@ fn one_arm_in_minutes_with_tizanidine_and_stretch() {
     );
     let r = s.run().unwrap();
     let (_keep, dir) = out_dir("one_arm_min");
-    let paths = write_timecourse(&dir, "timecourse", &s, &r).unwrap();
+    let paths = write_timecourse(&dir, "timecourse", &s, &r, None).unwrap();
     check(&paths);
     let svg = std::fs::read_to_string(&paths[1]).unwrap();
     assert!(svg.contains("Tizanidine (ng/mL)"));
@@ -86,7 +87,7 @@ fn many_arms_wrap_the_legend_and_cycle_colours() {
     let s = scenario("acute_injury", arms, 24.0 * 3600.0, 300.0, "h");
     let r = s.run().unwrap();
     let (_keep, dir) = out_dir("many_arms");
-    check(&write_timecourse(&dir, "timecourse", &s, &r).unwrap());
+    check(&write_timecourse(&dir, "timecourse", &s, &r, None).unwrap());
 }
 
 #[test]
@@ -105,5 +106,5 @@ fn empty_trajectories_still_draw() {
         trajectory: Trajectory::default(),
     }];
     let (_keep, dir) = out_dir("empty");
-    check(&write_timecourse(&dir, "timecourse", &s, &r).unwrap());
+    check(&write_timecourse(&dir, "timecourse", &s, &r, None).unwrap());
 }

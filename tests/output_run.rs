@@ -49,6 +49,7 @@ fn scenario() -> Scenario {
         solver: SolverConfig::default(),
         source_text: "# hand-built test scenario\n".into(),
         sweep: None,
+        figure: Default::default(),
     }
 }
 

@@ -22,7 +22,11 @@
 //!   without injury a sustained contraction can still make enough S from
 //!   metabolites for ibuprofen to matter.)
 //!
-//! The last two need simulations: only arms with spasm-targeted treatments or
+//! - **`coarse_window`**: a time window of the figure (`[figure] windows`) holds fewer
+//!   than [`MIN_WINDOW_SAMPLES`] output samples, so its curves are drawn through a
+//!   few points (a zoom on the first hours of a run sampled every 10 min).
+//!
+//! `never_in_spasm` and `cannot_change_endpoint` need simulations: only arms with spasm-targeted treatments or
 //! ibuprofen are run (and once more without them: always for ibuprofen, only when
 //! the arm never enters spasm for the spasm-targeted treatments).
 
@@ -32,11 +36,15 @@ use crate::model::{idx, State};
 use crate::protocol::{Drug, Effect, Event, Impulse, Schedule, Window};
 use crate::scenario::{Arm, ArmResult, RunError, Scenario};
 use crate::simulation::Trajectory;
+use crate::units::human_time;
 
 /// Largest change of pain, NRS (0–10), at every output time, that ibuprofen may make
 /// in an arm for it to be reported as unable to change the endpoint: a tenth of the
 /// smallest step patients report on the 0–10 scale.
 pub const NEGLIGIBLE_PAIN_NRS: f64 = 0.1;
+
+/// Fewest output samples a figure window should hold for its curves to look smooth.
+pub const MIN_WINDOW_SAMPLES: f64 = 60.0;
 
 /// What a [`Warning`] is about (stable, for tests and scripts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -48,6 +56,8 @@ pub enum WarningCode {
     NeverInSpasm,
     /// Ibuprofen where there is no sensitiser for it to act on.
     CannotChangeEndpoint,
+    /// A figure window with too few output samples.
+    CoarseWindow,
 }
 
 impl WarningCode {
@@ -57,6 +67,7 @@ impl WarningCode {
             WarningCode::DoubleSource => "double_source",
             WarningCode::NeverInSpasm => "never_in_spasm",
             WarningCode::CannotChangeEndpoint => "cannot_change_endpoint",
+            WarningCode::CoarseWindow => "coarse_window",
         }
     }
 }
@@ -156,9 +167,27 @@ fn max_pain_difference(a: &Trajectory, b: &Trajectory) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The warnings that need no simulation (`double_source`).
+/// The warnings that need no simulation (`double_source`, `coarse_window`).
 pub fn static_warnings(sc: &Scenario) -> Result<Vec<Warning>, RunError> {
     let mut out = Vec::new();
+    for w in &sc.figure.windows {
+        let end = w.to_s.unwrap_or(sc.duration).min(sc.duration);
+        let samples = (end - w.from_s) / sc.output_every;
+        if samples < MIN_WINDOW_SAMPLES {
+            out.push(Warning {
+                code: WarningCode::CoarseWindow,
+                message: format!(
+                    "the figure window {}..{} holds {} output samples ([output] every = {}), so its curves are drawn through a few points; for a smooth zoom set every to at most {}",
+                    human_time(w.from_s),
+                    human_time(end),
+                    samples.max(0.0).floor() + 1.0,
+                    human_time(sc.output_every),
+                    human_time((end - w.from_s).max(1.0) / MIN_WINDOW_SAMPLES)
+                ),
+                arm: None,
+            });
+        }
+    }
     for arm in &sc.arms {
         let patient = arm
             .patient(&sc.patient)

@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use spasm::scenario::figure::{
+    check_font_scale, parse_size, FigureSettings, PanelKind, Theme, TimeWindow,
+};
 
 /// The parsed command line.
 #[derive(Parser)]
@@ -131,6 +134,72 @@ pub(crate) struct RunArgs {
     /// Start even when the outputs are estimated above the size cap (500 MB).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub figure: FigureArgs,
+}
+
+/// How the time-course figure is drawn; each flag overrides the scenario's
+/// `[figure]` key of the same name (docs/outputs.md).
+#[derive(Args, Clone, Default)]
+pub(crate) struct FigureArgs {
+    /// Time window of the time-course figure, "A..B" with units or "all"; repeat for windows side by side (e.g. --window "0 h..3 h" --window all).
+    #[arg(long = "window", value_name = "A..B", value_parser = TimeWindow::parse, help_heading = "Figure")]
+    pub windows: Vec<TimeWindow>,
+    /// Panels of the time-course figure in order, comma-separated: contraction, pressure, perfusion, oxygen, metabolites, pain, temperature, drugs, fatigue, sensitisation, injury.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = panel, help_heading = "Figure")]
+    pub panels: Vec<PanelKind>,
+    /// Figure size in px, WIDTHxHEIGHT (default 1280x720, a 16:9 slide).
+    #[arg(long, value_name = "WxH", value_parser = parse_size, help_heading = "Figure")]
+    pub size: Option<(u32, u32)>,
+    /// Factor on every text size of the figure (0.5 to 3; default 1).
+    #[arg(long, value_name = "X", value_parser = font_scale, help_heading = "Figure")]
+    pub font_scale: Option<f64>,
+    /// Light or dark figure.
+    #[arg(long, value_name = "THEME", value_parser = theme, help_heading = "Figure")]
+    pub theme: Option<Theme>,
+}
+
+impl FigureArgs {
+    /// `settings` with every flag given put in.
+    pub(crate) fn apply(&self, settings: &mut FigureSettings) {
+        if !self.windows.is_empty() {
+            settings.windows.clone_from(&self.windows);
+        }
+        if !self.panels.is_empty() {
+            settings.panels = Some(self.panels.clone());
+        }
+        if let Some(size) = self.size {
+            settings.size_px = size;
+        }
+        if let Some(x) = self.font_scale {
+            settings.font_scale = x;
+        }
+        if let Some(t) = self.theme {
+            settings.theme = t;
+        }
+    }
+}
+
+fn panel(name: &str) -> Result<PanelKind, String> {
+    PanelKind::parse(name).ok_or_else(|| {
+        format!(
+            "unknown panel '{}'; panels: {}",
+            name.trim(),
+            PanelKind::names()
+        )
+    })
+}
+
+fn font_scale(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    check_font_scale(x)
+}
+
+fn theme(text: &str) -> Result<Theme, String> {
+    Theme::parse(text).ok_or_else(|| format!("unknown theme '{text}'; themes: light, dark"))
 }
 
 /// Arguments of `spasm check`.
@@ -192,6 +261,8 @@ pub(crate) struct CompareArgs {
     /// Start even when the outputs are estimated above the size cap (500 MB).
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub figure: FigureArgs,
 }
 
 /// Arguments of `spasm sweep`.

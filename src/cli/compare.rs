@@ -22,10 +22,11 @@ const BROKEN_FROM_EXPECTED: &str = "a time at or after 0 s, such as \"25 h\"";
 
 /// Run `spasm compare`.
 pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
-    let sc = match &args.scenario {
+    let mut sc = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => compare::benchmark(),
     };
+    args.figure.apply(&mut sc.figure);
     let shard = shard_option(args.shard.as_deref())?;
     if let (Some(s), None) = (shard, args.seed) {
         return Err(CliError::ShardNeedsSeed {

@@ -14,10 +14,11 @@ const ARM_COLUMN: usize = 32;
 
 /// Run `spasm run`.
 pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
-    let sc = match &args.scenario {
+    let mut sc = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => Scenario::embedded_default(),
     };
+    args.figure.apply(&mut sc.figure);
     let target = output_target(args.out, args.scenario.as_deref(), "default", "")?;
     super::check_size(
         "run",

@@ -199,7 +199,15 @@ pub fn write_compare(
                 .take(TIMECOURSE_ARMS),
         );
         let subset: Vec<ArmResult> = shown.iter().map(|&i| results[i].clone()).collect();
-        write_timecourse(&tmp, "timecourse", scenario, &subset)?;
+        let note = (subset.len() < results.len()).then(|| {
+            format!(
+                "Drawn: {} and the {} best-ranked of {} arms (every arm is in comparison.md).",
+                results[c.reference].name,
+                subset.len() - 1,
+                results.len()
+            )
+        });
+        write_timecourse(&tmp, "timecourse", scenario, &subset, note.as_deref())?;
         names.extend(["timecourse.png", "timecourse.svg"]);
     }
     if let Some(k) = cohort {

@@ -169,6 +169,8 @@ pub struct Derived {
     pub k: f64,
     /// Energy deficit φ, 0–1.
     pub phi: f64,
+    /// ATP (and so O₂) demand relative to the basal demand `d0`, 1.
+    pub demand: f64,
     /// Total nociceptor activity n, 0–1.
     pub n: f64,
     /// Spindle gain, 1 = rest.
@@ -177,6 +179,8 @@ pub struct Derived {
     pub relax: f64,
     /// COX activity left, 0–1.
     pub cox: f64,
+    /// Nerve conduction left under the local anaesthetic, 0–1 (1 = no block).
+    pub block: f64,
     /// Ibuprofen plasma concentration, mg/L.
     pub c_ibu_mg_per_l: f64,
     /// Cyclobenzaprine plasma concentration, ng/mL.
@@ -206,10 +210,12 @@ pub fn derived(model: &Model, tr: &Trajectory) -> Vec<Derived> {
                 q: al.q,
                 k: interstitial_k(m.params(), y[crate::model::idx::M]),
                 phi: al.phi,
+                demand: al.demand,
                 n: al.n,
                 spindle: al.spindle,
                 relax: al.relax,
                 cox: al.cox,
+                block: al.block,
                 c_ibu_mg_per_l: ci,
                 c_cbz_ng_per_ml: cc * 1000.0,
                 c_tiz_ng_per_ml: ct * 1000.0,
@@ -281,7 +287,7 @@ pub fn write_run(
     names.push("summary.json");
     #[cfg(feature = "figures")]
     if opts.figures {
-        figures::write_timecourse(&tmp, "timecourse", scenario, results)?;
+        figures::write_timecourse(&tmp, "timecourse", scenario, results, None)?;
         names.push("timecourse.png");
         names.push("timecourse.svg");
     }

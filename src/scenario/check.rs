@@ -37,6 +37,7 @@ const OPTIONAL_TOP: &[&str] = &[
     "output",
     "solver",
     "sweep",
+    "figure",
 ];
 
 /// A scenario read by [`check_scenario`]: the scenario if the file has no mistake,

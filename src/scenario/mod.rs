@@ -5,6 +5,7 @@
 mod check;
 mod entries;
 pub mod error;
+pub mod figure;
 mod resolve;
 mod spec;
 mod walk;
@@ -124,6 +125,8 @@ pub struct Scenario {
     pub source_text: String,
     /// `[sweep]`, if the file has one.
     pub sweep: Option<SweepTable>,
+    /// How its time-course figure is drawn (`[figure]`, or the defaults).
+    pub figure: figure::FigureSettings,
 }
 
 /// The result of one arm.

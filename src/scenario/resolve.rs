@@ -111,6 +111,7 @@ pub(super) fn resolve(cx: &Cx, spec: Spec, text: &str) -> R<Scenario> {
         time_unit: spec.time_unit,
         output_depths: spec.output_depths,
         sweep: spec.sweep,
+        figure: spec.figure,
         solver: spec.solver,
         source_text: text.to_string(),
     })

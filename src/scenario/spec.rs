@@ -11,6 +11,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::entries::Run;
 use super::error::ErrorKind;
+use super::figure::FigureSettings;
 use super::walk::{num_str, Cx, Tbl, Val, R};
 use super::SweepTable;
 use crate::protocol::catalogue::limits;
@@ -30,6 +31,7 @@ const TOP_KEYS: &[&str] = &[
     "output",
     "solver",
     "sweep",
+    "figure",
     "trigger",
     "arm",
 ];
@@ -51,6 +53,8 @@ pub(super) struct Spec<'a, 'i> {
     pub(super) solver: SolverConfig,
     /// `[sweep]`, if any.
     pub(super) sweep: Option<SweepTable>,
+    /// `[figure]`, or the defaults.
+    pub(super) figure: FigureSettings,
     /// `[[trigger]]` tables, in order.
     pub(super) triggers: Vec<Tbl<'a, 'i>>,
     /// `[[arm]]` tables, in order (at least one), or the first mistake in them. Step 2
@@ -278,6 +282,10 @@ pub(super) fn read<'a, 'i>(cx: &Cx, doc: &'a DeTable<'i>, path: &str) -> R<Spec<
         sweep: match root.get("sweep") {
             Some(v) => Some(sweep(cx, &v)?),
             None => None,
+        },
+        figure: match root.get("figure") {
+            Some(v) => super::figure::read_table(cx, &v)?,
+            None => FigureSettings::default(),
         },
         triggers: match root.get("trigger") {
             Some(tv) => cx

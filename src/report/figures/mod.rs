@@ -6,6 +6,7 @@
 
 mod bifurcation;
 mod bistability;
+mod bitmap;
 mod chart;
 mod phase;
 mod sweep;
@@ -83,7 +84,7 @@ pub fn write_figure<F: Drawable>(
     let png = dir.join(format!("{stem}.png"));
     let svg = dir.join(format!("{stem}.svg"));
     atomic::write_via_temp(&png, |tmp| {
-        let root = BitMapBackend::new(tmp, fig.size()).into_drawing_area();
+        let root = bitmap::Bitmap(BitMapBackend::new(tmp, fig.size())).into_drawing_area();
         fig.draw_on(&root).map_err(plot_err(&png))?;
         root.present().map_err(plot_err(&png))
     })?;
@@ -102,10 +103,12 @@ pub(crate) fn svg_text<F: Drawable>(fig: &F, path: &Path) -> Result<String, Outp
         fig.draw_on(&root).map_err(plot_err(path))?;
         root.present().map_err(plot_err(path))?;
     }
+    // Round joins: a one-pixel spike in a long line stays inside its panel.
     Ok(s.replace(
         &format!("font-family=\"{FAMILY}\""),
         &format!("font-family=\"{SVG_FAMILY}\""),
-    ))
+    )
+    .replace("<polyline ", "<polyline stroke-linejoin=\"round\" "))
 }
 
 /// The plotting backend's error as a sentence: its own message chain (the operating
