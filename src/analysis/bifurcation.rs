@@ -172,6 +172,19 @@ pub fn held_index(full: usize) -> usize {
     }
 }
 
+/// Where the named parameter sets sit on parameter `name`: (set, value in the
+/// parameter's canonical unit), in the order of [`embedded_names`].
+pub fn named_values(name: &str) -> Vec<(String, f64)> {
+    embedded_names()
+        .into_iter()
+        .filter_map(|set| {
+            let params = ParamSet::embedded(set).ok()?.to_params().ok()?;
+            let v = params.values().into_iter().find(|(n, _)| *n == name)?.1;
+            Some((set.to_string(), v))
+        })
+        .collect()
+}
+
 /// The bifurcation diagram of `patient`'s loop (with `held` inputs) over `axis`.
 ///
 /// ```
@@ -232,17 +245,9 @@ pub fn diagram(
             }
         })
         .collect();
-    let named = embedded_names()
+    let named = named_values(&axis.name)
         .into_iter()
-        .filter_map(|set| {
-            let params = ParamSet::embedded(set).ok()?.to_params().ok()?;
-            let v = params
-                .values()
-                .into_iter()
-                .find(|(n, _)| *n == axis.name)?
-                .1;
-            Some((set.to_string(), axis.from_canonical(v)))
-        })
+        .map(|(set, v)| (set, axis.from_canonical(v)))
         .collect();
     Ok(Diagram {
         axis: axis.clone(),
