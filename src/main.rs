@@ -10,15 +10,16 @@ fn main() -> ExitCode {
     // Die quietly on a closed pipe (`spasm validate | head`) instead of panicking
     // inside println!, as Unix command-line tools do.
     #[cfg(unix)]
-    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
-    // The only unsafe code of the crate.
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    set_sigpipe(libc::SIG_DFL);
     #[cfg(unix)]
     stop_cleanly_on_signals();
     let args = cli::args::Cli::parse();
+    // A server outlives every client that closes its connection early: a write to
+    // it must fail with an error, not end the process.
+    #[cfg(unix)]
+    if matches!(args.command, cli::args::Command::Serve(_)) {
+        set_sigpipe(libc::SIG_IGN);
+    }
     match cli::dispatch(args.command) {
         Ok(code) => code,
         Err(e) => {
@@ -27,6 +28,18 @@ fn main() -> ExitCode {
             let _ = writeln!(std::io::stderr(), "{:?}", e.into_report());
             ExitCode::from(2)
         }
+    }
+}
+
+/// Set the disposition of SIGPIPE to `handler` (`SIG_DFL` or `SIG_IGN`).
+#[cfg(unix)]
+fn set_sigpipe(handler: libc::sighandler_t) {
+    // SAFETY: setting SIGPIPE to a disposition without a handler function, before
+    // any thread but the signal thread (which does not write to pipes) starts. The
+    // only unsafe code of the crate.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, handler);
     }
 }
 

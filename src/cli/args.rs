@@ -110,6 +110,13 @@ pub(crate) enum Command {
     /// Export the model (and optionally one arm of a scenario) to an exchange format.
     #[command(subcommand)]
     Export(ExportFormat),
+    /// A live page for teaching: sliders for injury, stress, effort and each
+    /// intervention, the time course and endpoints redrawn as they move.
+    #[command(
+        long_about = "Serve a local web page where the scenario is set with sliders (injury, run length, a lift, emotional stress, and each intervention's dose, timing and course) or chosen from the examples as presets, and the time-course figure and the endpoints (the same as spasm run draws and computes) are redrawn after every change. The current settings download as a scenario file that spasm run reads. The page and the presets are built into the binary: no internet, no CDN. It listens on 127.0.0.1 only (--host to change; it answers only requests addressed to localhost or an IP address, against DNS rebinding). The first line printed is the page's address; Ctrl-C stops the server. See docs/serve.md.",
+        after_help = "Examples:\n  spasm serve                     # then open http://127.0.0.1:8765/\n  spasm serve --port 0            # a free port; the first line printed says which"
+    )]
+    Serve(ServeArgs),
     /// List the embedded parameter sets, or show one with values, units, ranges and sources.
     #[command(
         after_help = "Examples:\n  spasm params\n  spasm params healthy\n  spasm params acute_injury --json"
@@ -200,6 +207,18 @@ fn font_scale(text: &str) -> Result<f64, String> {
 
 fn theme(text: &str) -> Result<Theme, String> {
     Theme::parse(text).ok_or_else(|| format!("unknown theme '{text}'; themes: light, dark"))
+}
+
+/// Arguments of `spasm serve`.
+#[derive(Args)]
+pub(crate) struct ServeArgs {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8765)]
+    pub port: u16,
+    /// Address to listen on: 127.0.0.1 (this computer only), or e.g. 0.0.0.0 to let
+    /// other computers in (the page has no password).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
 }
 
 /// Arguments of `spasm check`.

@@ -135,6 +135,14 @@ pub(crate) enum CliError {
         /// How to make the outputs smaller.
         remedy: &'static str,
     },
+    /// `spasm serve` cannot listen on its address.
+    #[error("cannot listen on {addr}: {source}; another program may be using the port: choose another with --port, or --port 0 for a free one")]
+    Listen {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Writing to standard output or standard error failed (full disk, closed
     /// terminal).
     #[error("cannot write to standard output: {0}")]

@@ -34,6 +34,7 @@ mod phase;
 mod progress;
 mod run;
 mod sensitivity;
+mod serve;
 mod steady;
 mod sweep;
 mod validate;
@@ -58,6 +59,7 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Params(a) => params::params(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
+        Command::Serve(a) => serve::serve(&a),
         Command::Steady(a) => steady::steady(&a),
         Command::Escape(a) => escape::escape(a),
         Command::Phase(a) => phase::phase(a),

@@ -57,6 +57,23 @@ impl Default for FigureSettings {
     }
 }
 
+impl FigureSettings {
+    /// Draw at `size_px` with text at its design size in those pixels (a page that
+    /// shows the figure in an area of that many CSS px): the font scale undoes the
+    /// scaling of text with the figure's size, within [`FONT_SCALE_RANGE`].
+    pub fn for_display(&mut self, size_px: (u32, u32)) {
+        let (w, h) = (
+            size_px.0.clamp(MIN_SIZE_PX.0, MAX_SIDE_PX),
+            size_px.1.clamp(MIN_SIZE_PX.1, MAX_SIDE_PX),
+        );
+        let shrink = (f64::from(w) / f64::from(DEFAULT_SIZE_PX.0))
+            .min(f64::from(h) / f64::from(DEFAULT_SIZE_PX.1));
+        let (lo, hi) = FONT_SCALE_RANGE;
+        self.size_px = (w, h);
+        self.font_scale = (self.font_scale / shrink).clamp(lo, hi);
+    }
+}
+
 /// A stretch of the run's time axis.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TimeWindow {
@@ -398,6 +415,11 @@ mod tests {
         assert!(check_font_scale(f64::NAN).is_err());
         assert!(check_font_scale(10.0).is_err());
         assert_eq!(Theme::parse("dark"), Some(Theme::Dark));
+        let mut f = FigureSettings::default();
+        f.for_display((640, 360));
+        assert_eq!((f.size_px, f.font_scale), ((640, 360), 2.0));
+        f.for_display((1, 1));
+        assert_eq!(f.size_px, MIN_SIZE_PX);
         assert_eq!(Theme::parse("sepia"), None);
         for (k, n) in PanelKind::ALL {
             assert_eq!(PanelKind::parse(n), Some(k));
