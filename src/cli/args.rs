@@ -107,6 +107,12 @@ pub(crate) enum Command {
   spasm merge shards/* -o out/sweep"
     )]
     Merge(MergeArgs),
+    /// Write a lecture pack: slide-ready figures (PNG and SVG, 1280x720) of the loop, each with a caption.
+    #[command(
+        long_about = "Write a lecture pack of slide-ready figures (1280 x 720, PNG and SVG), each with a caption file (Markdown) whose numbers come from the runs that drew it, and a README.md that shows them all: 1 the loop diagram; 2 one lift, two outcomes (the same effort in the same patient without and with injury: hysteresis); 3 what clamps and what dilates during the spasm (pressure, perfusion, oxygen, K+); 4 every intervention of the benchmark on the same patient as small multiples; 5 where the loop sustains itself over injury, with the named patients; 6 the benchmark ranking. Each caption names the command that reproduces its figure.",
+        after_help = "Examples:\n  spasm lecture\n  spasm lecture -o slides/spasm"
+    )]
+    Lecture(LectureArgs),
     /// Export the model (and optionally one arm of a scenario) to an exchange format.
     #[command(subcommand)]
     Export(ExportFormat),
@@ -363,6 +369,17 @@ pub(crate) struct MergeArgs {
     /// Output directory of the merged run.
     #[arg(short, long, required = true)]
     pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `spasm lecture`.
+#[derive(Args)]
+pub(crate) struct LectureArgs {
+    /// Output directory (default: out/lecture).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

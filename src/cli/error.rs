@@ -79,6 +79,10 @@ pub(crate) enum CliError {
     /// Writing outputs failed.
     #[error(transparent)]
     Output(#[from] OutputError),
+
+    /// The lecture pack could not be made.
+    #[error(transparent)]
+    Lecture(#[from] spasm::report::lecture::LectureError),
     /// Exporting the model failed.
     #[error(transparent)]
     Export(#[from] ExportError),

@@ -28,6 +28,7 @@ mod continuation;
 mod error;
 mod escape;
 mod export;
+mod lecture;
 mod merge;
 mod params;
 mod phase;
@@ -65,6 +66,7 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Phase(a) => phase::phase(a),
         Command::Continuation(a) => continuation::continuation(a),
         Command::Merge(a) => merge::merge(&a),
+        Command::Lecture(a) => lecture::lecture(a),
         Command::Export(ExportFormat::Sbml(a)) => export::sbml(a),
         Command::Export(ExportFormat::Omex(a)) => export::omex(a),
         Command::Export(ExportFormat::Python(a)) => {

@@ -58,7 +58,7 @@ pub fn write_bistability(
     }
     atomic::write_bytes(&csv, text.as_bytes())?;
     #[cfg(feature = "figures")]
-    let figures = super::figures::write_bistability_figure(dir, set, rows)?.to_vec();
+    let figures = super::figures::write_bistability_figure(dir, "bistability", set, rows)?.to_vec();
     #[cfg(not(feature = "figures"))]
     let figures = {
         let _ = set; // only the figure names the set

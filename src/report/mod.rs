@@ -28,6 +28,8 @@ pub mod exchange;
 #[cfg(feature = "figures")]
 pub mod figures;
 mod json;
+#[cfg(feature = "figures")]
+pub mod lecture;
 mod manifest;
 pub mod merge;
 mod outcome_csv;

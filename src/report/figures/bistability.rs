@@ -258,14 +258,15 @@ impl Drawable for Figure<'_> {
     }
 }
 
-/// Draw the scan of parameter set `set` as `<dir>/bistability.png` and `.svg`.
+/// Draw the scan of parameter set `set` as `<dir>/<stem>.png` and `.svg`.
 pub fn write_bistability_figure(
     dir: &Path,
+    stem: &str,
     set: &str,
     rows: &[Branches],
 ) -> Result<[PathBuf; 2], OutputError> {
     let named = named_values("h_initial");
-    write_figure(dir, "bistability", &Figure { set, rows, named })
+    write_figure(dir, stem, &Figure { set, rows, named })
 }
 
 #[cfg(test)]

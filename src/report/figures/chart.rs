@@ -101,18 +101,24 @@ pub struct Chart {
     pub panels: Vec<Panel>,
 }
 
+/// Height of a row, px: at most this, and at least [`MIN_ROW_H`].
 const ROW_H: i32 = 40;
+const MIN_ROW_H: i32 = 24;
 const HEADER: i32 = 110;
 const BOTTOM: i32 = 80;
-const WIDTH: u32 = 1600;
+/// Size of a slide, px: a chart keeps it unless its rows need more height.
+const SLIDE: (i32, i32) = (1280, 720);
 
 impl Chart {
-    /// Pixel size.
+    /// Height of one row, px: the rows fill a slide, from [`MIN_ROW_H`] to [`ROW_H`].
+    fn row_h(&self) -> i32 {
+        ((SLIDE.1 - HEADER - BOTTOM) / self.rows.len().max(1) as i32).clamp(MIN_ROW_H, ROW_H)
+    }
+
+    /// Pixel size: a 16:9 slide, taller only for more rows than fit on one.
     pub fn size(&self) -> (u32, u32) {
-        (
-            WIDTH,
-            (HEADER + BOTTOM + ROW_H * self.rows.len().max(1) as i32) as u32,
-        )
+        let h = HEADER + BOTTOM + self.row_h() * self.rows.len().max(1) as i32;
+        (SLIDE.0 as u32, h.max(SLIDE.1) as u32)
     }
 }
 
@@ -143,8 +149,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
     let n = c.panels.len().max(1) as i32;
     let panel_w = (w - x_panels - right - gap * (n - 1)) / n;
     let top = HEADER;
-    let bottom = top + ROW_H * c.rows.len() as i32;
-    let row_mid = |i: usize| top + ROW_H * i as i32 + ROW_H / 2;
+    let row_h = c.row_h();
+    let bottom = top + row_h * c.rows.len() as i32;
+    let row_mid = |i: usize| top + row_h * i as i32 + row_h / 2;
     let axis = BLACK.stroke_width(1);
     let grid = RGBColor(225, 225, 225).stroke_width(1);
 
@@ -227,7 +234,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             let is_ref = c.reference == Some(i);
             let colour = if is_ref { REFERENCE } else { TREATED };
             let y = row_mid(i);
-            let half = (f64::from(ROW_H) * 0.3) as i32;
+            let half = (f64::from(row_h) * 0.3) as i32;
             let value = m.value();
             let text_style = black(16.0).pos(Pos::new(HPos::Left, VPos::Center));
             if !value.is_finite() {

@@ -8,6 +8,8 @@ mod bifurcation;
 mod bistability;
 mod bitmap;
 mod chart;
+mod loop_diagram;
+mod multiples;
 mod phase;
 mod sweep;
 mod timecourse;
@@ -24,6 +26,8 @@ use super::{atomic, OutputError};
 pub use bifurcation::{write_bifurcation_figure, write_fold_curve_figure};
 pub use bistability::write_bistability_figure;
 pub use chart::{cohort_chart, endpoints_chart, write_chart, Chart, Mark, Panel};
+pub use loop_diagram::write_loop_diagram;
+pub use multiples::{write_multiples, Multiples};
 pub use phase::{write_phase_figure, PhaseFigure};
 pub use sweep::write_sweep_figure;
 pub use timecourse::{timecourse_svg, write_timecourse};
@@ -156,13 +160,15 @@ pub(crate) fn tick_label(v: f64, dec: usize) -> String {
     }
 }
 
-/// Decimals that show a tick step of `step`.
+/// Decimals that show a tick step of `step` exactly (0.25 → 2, 0.5 → 1, 2 → 0; at
+/// most 6).
 pub(crate) fn decimals_for(step: f64) -> usize {
-    if step >= 1.0 {
-        0
-    } else {
-        (-step.log10().floor()).clamp(0.0, 6.0) as usize
-    }
+    (0..6)
+        .find(|&d| {
+            let x = step * 10f64.powi(d as i32);
+            (x - x.round()).abs() < 1e-6 * x.abs().max(1.0)
+        })
+        .unwrap_or(6)
 }
 
 #[cfg(test)]
@@ -207,5 +213,7 @@ mod tests {
         assert_eq!(decimals_for(0.5), 1);
         assert_eq!(decimals_for(0.05), 2);
         assert_eq!(decimals_for(2.0), 0);
+        assert_eq!(decimals_for(0.25), 2);
+        assert_eq!(decimals_for(2.4), 1);
     }
 }

@@ -61,7 +61,7 @@ const SHADE_OPACITY: f64 = 0.22;
 
 /// Colour of each schedule kind (labels of [`crate::protocol::Effect`] and of
 /// events): the lane's bars at full strength, the panels' shading translucent.
-fn kind_colour(label: &str) -> RGBColor {
+pub(super) fn kind_colour(label: &str) -> RGBColor {
     match label {
         "heat" => RGBColor(230, 120, 40),
         "effort" => RGBColor(120, 120, 120),
@@ -443,7 +443,7 @@ fn panels_of(kind: PanelKind, series: &[Series<'_>]) -> Vec<Panel> {
 }
 
 /// The label of an event's lane.
-fn event_label(i: &Impulse) -> &'static str {
+pub(super) fn event_label(i: &Impulse) -> &'static str {
     match i {
         Impulse::Dose(Drug::Ibuprofen, _) => "ibuprofen dose",
         Impulse::Dose(Drug::Cyclobenzaprine, _) => "cyclobenzaprine dose",
@@ -568,19 +568,19 @@ fn y_range(p: &Panel, windows: &[(f64, f64)]) -> (f64, f64) {
 
 /// A linear map from figure units to pixels over one plot.
 #[derive(Clone, Copy)]
-struct Frame {
-    x: (f64, f64),
-    y: (f64, f64),
-    px: (i32, i32),
-    py: (i32, i32),
+pub(super) struct Frame {
+    pub(super) x: (f64, f64),
+    pub(super) y: (f64, f64),
+    pub(super) px: (i32, i32),
+    pub(super) py: (i32, i32),
 }
 
 impl Frame {
-    fn x(&self, t: f64) -> f64 {
+    pub(super) fn x(&self, t: f64) -> f64 {
         f64::from(self.px.0)
             + (t - self.x.0) / (self.x.1 - self.x.0) * f64::from(self.px.1 - self.px.0)
     }
-    fn y(&self, v: f64) -> f64 {
+    pub(super) fn y(&self, v: f64) -> f64 {
         f64::from(self.py.1)
             - (v - self.y.0) / (self.y.1 - self.y.0) * f64::from(self.py.1 - self.py.0)
     }
@@ -590,7 +590,7 @@ impl Frame {
 /// pixels, decimated to the pixel grid: per pixel column the first, lowest, highest
 /// and last point, so a long run draws small and every spike stays. A gap (a value
 /// that is not finite) splits the line.
-fn to_pixels(pts: &[(f64, f64)], f: &Frame) -> Vec<Vec<(i32, i32)>> {
+pub(super) fn to_pixels(pts: &[(f64, f64)], f: &Frame) -> Vec<Vec<(i32, i32)>> {
     let (x0, x1) = f.x;
     let lerp =
         |a: (f64, f64), b: (f64, f64), t: f64| (t, a.1 + (b.1 - a.1) * (t - a.0) / (b.0 - a.0));
@@ -913,7 +913,7 @@ fn compact(v: f64) -> String {
 }
 
 /// A downward triangle of half-width `r` centred on `at` (an event's marker).
-fn marker<DB: DrawingBackend>(
+pub(super) fn marker<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     at: (i32, i32),
     r: i32,
