@@ -88,17 +88,23 @@ fn run_directory_has_every_file_with_expected_content() {
         "manifest.json",
         "timecourse.png",
         "timecourse.svg",
+        "scenario.toml",
     ] {
         assert!(dir.join(name).is_file(), "{name} missing");
         assert!(files.files.contains(&dir.join(name)), "{name} not listed");
     }
+    // The scenario as read, byte for byte: its hash is the manifest's.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("scenario.toml")).unwrap(),
+        s.source_text
+    );
     // Nothing else but the marker that lists them: no temporaries, no partial
     // directories left next to it.
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 7);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 8);
     let marker: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join(".spasm-run.json")).unwrap()).unwrap();
     assert_eq!(marker["schema"], "spasm-run-directory/1");
-    assert_eq!(marker["files"].as_array().unwrap().len(), 6);
+    assert_eq!(marker["files"].as_array().unwrap().len(), 7);
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 
     // trajectories.csv: header and rows = samples × arms.
@@ -184,7 +190,7 @@ fn run_directory_has_every_file_with_expected_content() {
     assert_eq!(man["arms"].as_array().unwrap().len(), 4);
     assert!(man["arms"][0]["stats"]["accepted_steps"].as_u64().unwrap() > 0);
     assert_eq!(man["command_line"][1], "run");
-    assert_eq!(man["files"].as_array().unwrap().len(), 5);
+    assert_eq!(man["files"].as_array().unwrap().len(), 6);
 
     // Figures.
     let png = std::fs::read(dir.join("timecourse.png")).unwrap();
@@ -252,7 +258,7 @@ fn replacing_previous_runs_but_not_other_directories() {
     write_run(&dir, s, r, &o).unwrap();
     // A previous run is replaced wholesale...
     let files = write_run(&dir, s, r, &o).unwrap();
-    assert_eq!(files.files.len(), 4);
+    assert_eq!(files.files.len(), 5);
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     // ...but not when the user added a file: refused, naming it, and kept.
     std::fs::write(dir.join("my_notes.txt"), "mine").unwrap();

@@ -113,6 +113,13 @@ pub(crate) enum Command {
         after_help = "Examples:\n  spasm lecture\n  spasm lecture -o slides/spasm"
     )]
     Lecture(LectureArgs),
+    /// Write one self-contained HTML page of a run directory (figures, tables, scenario,
+    /// manifest) to share with students or colleagues.
+    #[command(
+        long_about = "Write one self-contained HTML page of a run directory written by spasm (run, compare, compare --cohort, sweep, sensitivity, bistability, continuation, escape, phase, merge): the summary, every figure inline (each as its SVG or its PNG, whichever is smaller), every CSV table (the first 50 rows, with a note of the rest), the scenario text, the manifest as tables (each file's SHA-256 checked against the file now), and the other text files folded. The page opens offline in any browser and loads nothing from anywhere. It goes beside the directory (DIR.html), never inside it: a run directory holds only what spasm wrote for the run. An existing file is replaced only if it is a report spasm wrote.",
+        after_help = "Examples:\n  spasm run examples/ibuprofen.toml -o out/ibuprofen\n  spasm report out/ibuprofen                       # writes out/ibuprofen.html\n  spasm compare examples/benchmark.toml -o out/bench && spasm report out/bench -o bench.html"
+    )]
+    Report(ReportArgs),
     /// Export the model (and optionally one arm of a scenario) to an exchange format.
     #[command(subcommand)]
     Export(ExportFormat),
@@ -379,6 +386,21 @@ pub(crate) struct MergeArgs {
 pub(crate) struct LectureArgs {
     /// Output directory (default: out/lecture).
     #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `spasm report`.
+#[derive(Args)]
+pub(crate) struct ReportArgs {
+    /// The run directory (written by run, compare, sweep, …).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output file, or a directory to write DIR.html into (default: DIR.html, beside
+    /// the run directory).
+    #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(short, long)]

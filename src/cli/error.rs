@@ -14,6 +14,7 @@ use spasm::analysis::sweep::SweepError;
 use spasm::analysis::validate::ValidateError;
 use spasm::model::params::ParamError;
 use spasm::report::exchange::{ExportError, OmexError};
+use spasm::report::html_report::ReportError;
 use spasm::report::OutputError;
 use spasm::scenario::{RunError, ScenarioError};
 use spasm::solver::SolverError;
@@ -83,6 +84,9 @@ pub(crate) enum CliError {
     /// The lecture pack could not be made.
     #[error(transparent)]
     Lecture(#[from] spasm::report::lecture::LectureError),
+    /// A report of a run directory could not be written.
+    #[error(transparent)]
+    Report(#[from] ReportError),
     /// Exporting the model failed.
     #[error(transparent)]
     Export(#[from] ExportError),

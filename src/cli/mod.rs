@@ -33,6 +33,7 @@ mod merge;
 mod params;
 mod phase;
 mod progress;
+mod report;
 mod run;
 mod sensitivity;
 mod serve;
@@ -67,6 +68,7 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Continuation(a) => continuation::continuation(a),
         Command::Merge(a) => merge::merge(&a),
         Command::Lecture(a) => lecture::lecture(a),
+        Command::Report(a) => report::report(&a),
         Command::Export(ExportFormat::Sbml(a)) => export::sbml(a),
         Command::Export(ExportFormat::Omex(a)) => export::omex(a),
         Command::Export(ExportFormat::Python(a)) => {

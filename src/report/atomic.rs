@@ -317,6 +317,27 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     absolute(a) == absolute(b)
 }
 
+/// What the marker of a run directory lists ([`RUN_MARKER`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunListing {
+    /// The version of spasm that wrote the run.
+    pub version: String,
+    /// Every file of the run but the marker, sorted.
+    pub files: Vec<String>,
+    /// The input files the run read (absolute paths).
+    pub inputs: Vec<PathBuf>,
+}
+
+/// The listing of the run directory `dir`, or `None` when `dir` carries no readable
+/// marker of this schema (it is not a run directory spasm wrote).
+pub fn run_listing(dir: &Path) -> Option<RunListing> {
+    read_marker(dir).map(|m| RunListing {
+        version: m.version,
+        files: m.files,
+        inputs: m.inputs,
+    })
+}
+
 fn read_marker(dir: &Path) -> Option<RunMarker> {
     let text = fs::read_to_string(dir.join(RUN_MARKER)).ok()?;
     let m: RunMarker = serde_json::from_str(&text).ok()?;

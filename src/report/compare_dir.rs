@@ -11,6 +11,7 @@
 //! | `cohort.md`, `cohort.csv` | with `--cohort`: per-arm medians, quartiles, paired differences, fraction broken |
 //! | `cohort_patients.csv` | with `--cohort`: one row per patient and arm: `patient`, the drawn parameters (`<name>_<canonical unit>`), `arm`, `status`, every endpoint of [`PatientArm::NAMES`](crate::analysis::cohort::PatientArm::NAMES) at full precision, `failure` |
 //! | `cohort.png`, `cohort.svg` | with `--cohort`: box plot of pain AUC and bars of the fraction broken |
+//! | `scenario.toml` | the scenario text as read ([`SCENARIO_FILE`](crate::report::SCENARIO_FILE)) |
 //! | `manifest.json` | version, hashes, solver, seed, cohort size, command line, sha256 of every other file |
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,9 @@ use crate::analysis::compare::Comparison;
 use crate::analysis::metrics::MetricThresholds;
 use crate::report::atomic::{write_bytes, PartialDir, Replace};
 use crate::report::json::write_json;
-use crate::report::manifest::{hash_files, FileHash, RunIdentity, ShardListing};
+use crate::report::manifest::{
+    hash_files, write_scenario_copy, FileHash, RunIdentity, ShardListing,
+};
 use crate::report::shard::{write_cohort_table, COHORT_ROWS_FILE};
 use crate::report::OutputError;
 use crate::scenario::{ArmResult, Scenario};
@@ -232,6 +235,7 @@ pub fn write_compare(
         }
     }
 
+    names.push(write_scenario_copy(&tmp, scenario)?);
     let files = hash_files(&tmp, &names)?;
     let m = Manifest {
         command: "compare",

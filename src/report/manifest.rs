@@ -135,6 +135,21 @@ pub(super) struct Manifest<'a> {
     pub files: Vec<FileHash>,
 }
 
+/// The copy of the scenario text in a run directory, byte for byte as read (its
+/// SHA-256 is the manifest's `scenario_sha256`), so that the directory says what was
+/// run even when the scenario file has changed or was never on disk (the embedded
+/// default).
+pub const SCENARIO_FILE: &str = "scenario.toml";
+
+/// Write [`SCENARIO_FILE`] into `dir`; returns its name, for the manifest.
+pub(super) fn write_scenario_copy(
+    dir: &Path,
+    scenario: &Scenario,
+) -> Result<&'static str, OutputError> {
+    super::atomic::write_bytes(&dir.join(SCENARIO_FILE), scenario.source_text.as_bytes())?;
+    Ok(SCENARIO_FILE)
+}
+
 /// The sha256 of each named file in `dir`, for a manifest.
 pub(super) fn hash_files(dir: &Path, names: &[&str]) -> Result<Vec<FileHash>, OutputError> {
     names

@@ -9,6 +9,7 @@
 //! | `trajectories.csv` | one row per arm and output time: states and derived quantities (`csv::trajectory_header`) |
 //! | `metrics.csv` | one row per arm: `arm` and the [`Endpoints`] fields (units in the names) |
 //! | `summary.json` | scenario name, thresholds, per arm: schedule and endpoints |
+//! | `scenario.toml` | the scenario text as read ([`SCENARIO_FILE`]) |
 //! | `manifest.json` | version, hashes of scenario text and parameters, solver, stats, wall time, seeds, command line, sha256 of every other file |
 //! | `timecourse.png`, `timecourse.svg` | multi-panel time course, arms overlaid, intervention windows shaded |
 //!
@@ -27,6 +28,8 @@ pub mod estimate;
 pub mod exchange;
 #[cfg(feature = "figures")]
 pub mod figures;
+pub mod html;
+pub mod html_report;
 mod json;
 #[cfg(feature = "figures")]
 pub mod lecture;
@@ -48,7 +51,7 @@ use crate::simulation::Trajectory;
 use crate::units::{DAY, HOUR, MINUTE};
 
 pub use atomic::{write_bytes, Replace};
-pub use manifest::{sha256_hex, ShardListing};
+pub use manifest::{sha256_hex, ShardListing, SCENARIO_FILE};
 
 /// Why writing results failed. Every variant names the path involved.
 #[derive(Debug, thiserror::Error)]
@@ -293,6 +296,7 @@ pub fn write_run(
         names.push("timecourse.png");
         names.push("timecourse.svg");
     }
+    names.push(manifest::write_scenario_copy(&tmp, scenario)?);
     manifest::write_manifest(&tmp, scenario, results, &opts.command_line, &names)?;
     names.push("manifest.json");
 

@@ -9,6 +9,7 @@
 //! | `indices.csv` | one row per (arm, endpoint, parameter, index): `value`, `conf` (bootstrap half-width; local: the step agreement), `note` |
 //! | `indices.json` | method, factors with ranges and their source, options, every index, dropped runs |
 //! | `sensitivity_<endpoint>.png`, `.svg` | tornado: the headline index (local `S`, Morris `mu_star`, Sobol' `ST`) per parameter with its interval, one panel per arm, largest at the top |
+//! | `scenario.toml` | the scenario text as read ([`SCENARIO_FILE`](crate::report::SCENARIO_FILE)) |
 //! | `manifest.json` | version, hashes, solver, method, seed, samples, threads, wall time, command line, sha256 of every other file |
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ use crate::report::atomic::{write_bytes, PartialDir, Replace};
 use crate::report::csv::csv_err;
 use crate::report::json::write_json;
 use crate::report::manifest::ShardListing;
-use crate::report::manifest::{hash_files, FileHash, RunIdentity};
+use crate::report::manifest::{hash_files, write_scenario_copy, FileHash, RunIdentity};
 use crate::report::outcome_csv::{number, parameter_column, OutcomeCsv};
 use crate::report::OutputError;
 use crate::scenario::Scenario;
@@ -118,6 +119,7 @@ impl SensitivityWriter {
                 names.push(format!("{stem}.svg"));
             }
         }
+        names.push(write_scenario_copy(&tmp, scenario)?.into());
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let files = hash_files(&tmp, &name_refs)?;
         let m = Manifest {

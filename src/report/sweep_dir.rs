@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `sweep.csv` | one row per (point, arm): `point`, each swept parameter (`<name>_<unit>`), `arm`, `status` (`ok`/`failed`), every endpoint of [`PatientArm::NAMES`] (`inf`: not reached; empty when failed), `failure` (the reason) |
 //! | `sweep_<endpoint>.png`, `.svg` | per chosen endpoint: a line per arm over one parameter, or a heatmap with contours per arm over two (none for three or more) |
+//! | `scenario.toml` | the scenario text as read ([`SCENARIO_FILE`](crate::report::SCENARIO_FILE)) |
 //! | `manifest.json` | version, hashes, solver, axes, settling, endpoints, points, failures, threads, wall time, command line, sha256 of every other file |
 //!
 //! Memory: rows are not kept; only the chosen endpoints' values (8 bytes per point,
@@ -22,7 +23,7 @@ use crate::analysis::sweep::{Axis, SweepInfo, SweepRow};
 use crate::report::atomic::{PartialDir, Replace};
 use crate::report::json::write_json;
 use crate::report::manifest::ShardListing;
-use crate::report::manifest::{hash_files, RunIdentity};
+use crate::report::manifest::{hash_files, write_scenario_copy, RunIdentity};
 use crate::report::outcome_csv::{self, OutcomeCsv};
 use crate::report::OutputError;
 use crate::scenario::Scenario;
@@ -124,6 +125,7 @@ impl SweepWriter {
                 names.push(format!("{stem}.svg"));
             }
         }
+        names.push(write_scenario_copy(&tmp, scenario)?.into());
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let files = hash_files(&tmp, &name_refs)?;
         let m = Manifest {

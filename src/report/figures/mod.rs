@@ -1,5 +1,6 @@
 //! Figures (PNG and SVG, feature `figures`): a time course of a run, bar and box charts
-//! of a comparison, the two branches of a bistability scan. Text is drawn with the
+//! of a comparison, the two branches of a bistability scan, the loop diagram for
+//! lectures. Text is drawn with the
 //! embedded DejaVu Sans font (registered once); no system fonts are used. SVG text
 //! names "DejaVu Sans" first, with metric-compatible fallbacks. Every figure is a
 //! [`Drawable`] written by [`write_figure`].
