@@ -154,6 +154,166 @@ fn every_independent_mistake_is_reported_with_its_line() {
     assert_eq!(first.to_string(), c.errors[0].to_string());
 }
 
+/// One arm with a mistake in interventions 1, 3 and 4 (2 and 5 are fine), and a
+/// second arm with its own mistake.
+const ONE_ARM_SEVERAL: &str = "duration = \"2 d\"
+[model]
+set = \"acute_injury\"
+[[arm]]
+name = \"a\"
+[[arm.intervention]]
+kind = \"ibuprofen\"
+dose = \"0 mg\"
+[[arm.intervention]]
+kind = \"hot_pack\"
+at = \"1 h\"
+[[arm.intervention]]
+kind = \"hot_pak\"
+[[arm.intervention]]
+kind = \"massage\"
+at = \"5 d\"
+[[arm.intervention]]
+kind = \"stretching\"
+at = \"2 h\"
+[[arm]]
+name = \"b\"
+[arm.overrides]
+tau_hael = \"5 d\"
+tau_heal = \"-3 d\"
+";
+
+/// `(line, key, kind)` of every mistake `spasm check` finds in `text`, after checking
+/// the invariants: the first is the one a run reports, every span lies in the text.
+fn mistakes(text: &str) -> Vec<(usize, String, ErrorKind)> {
+    let c = check_scenario(text, "s.toml");
+    assert!(c.scenario.is_none());
+    let first = parse_scenario(text, "s.toml").unwrap_err();
+    assert_eq!(first.to_string(), c.errors[0].to_string());
+    for e in &c.errors {
+        assert!(e.span.end <= text.len(), "{e}");
+    }
+    let mut got: Vec<_> = c
+        .errors
+        .iter()
+        .map(|e| (e.line, e.key.clone(), e.kind))
+        .collect();
+    got.sort_by_key(|(line, _, _)| *line);
+    got
+}
+
+#[test]
+fn every_mistake_inside_one_arm_is_reported() {
+    assert_eq!(
+        mistakes(ONE_ARM_SEVERAL),
+        [
+            (
+                8,
+                "arm[1].intervention[1].dose".to_string(),
+                ErrorKind::OutOfRange
+            ),
+            (
+                13,
+                "arm[1].intervention[3].kind".into(),
+                ErrorKind::UnknownKind
+            ),
+            (
+                16,
+                "arm[1].intervention[4].at".into(),
+                ErrorKind::OutsideRun
+            ),
+            (
+                23,
+                "arm[2].overrides.tau_hael".into(),
+                ErrorKind::UnknownParameter
+            ),
+            (
+                24,
+                "arm[2].overrides.tau_heal".into(),
+                ErrorKind::OutOfRange
+            ),
+        ]
+    );
+    // Fixed one by one, the file reads once the last is fixed: nothing was invented.
+    let fixed = ONE_ARM_SEVERAL
+        .replace("\"0 mg\"", "\"400 mg\"")
+        .replace("hot_pak", "hot_pack")
+        .replace(
+            "\"5 d\"\n[[arm.intervention]]",
+            "\"5 h\"\n[[arm.intervention]]",
+        )
+        .replace("tau_hael = \"5 d\"\n", "")
+        .replace("\"-3 d\"", "\"3 d\"");
+    assert!(check_scenario(&fixed, "s.toml").errors.is_empty());
+}
+
+#[test]
+fn unknown_keys_inside_an_entry_are_dropped_and_their_entry_read_on() {
+    // An unknown key and a wrong dose in the same intervention: both.
+    let text = "duration = \"1 d\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"a\"\ncolour = \"red\"\n[[arm.intervention]]\nkind = \"ibuprofen\"\nshade = 1\ndose = \"0 mg\"\n";
+    assert_eq!(
+        mistakes(text),
+        [
+            (6, "arm[1].colour".to_string(), ErrorKind::UnknownKey),
+            (
+                9,
+                "arm[1].intervention[1].shade".into(),
+                ErrorKind::UnknownKey
+            ),
+            (
+                10,
+                "arm[1].intervention[1].dose".into(),
+                ErrorKind::OutOfRange
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_misspelt_key_is_not_reported_again_as_missing() {
+    // `dos` (did you mean 'dose'?) and `nme` (did you mean 'name'?): the missing
+    // dose and name are the same mistakes; arm 3's own mistake is still reported.
+    let text = "duration = \"1 d\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"a\"\n[[arm.intervention]]\nkind = \"ibuprofen\"\ndos = \"400 mg\"\n[[arm]]\nnme = \"b\"\n[[arm]]\nname = \"c\"\n[[arm.intervention]]\nkind = \"hot_pak\"\n";
+    assert_eq!(
+        mistakes(text),
+        [
+            (
+                8,
+                "arm[1].intervention[1].dos".to_string(),
+                ErrorKind::UnknownKey
+            ),
+            (10, "arm[2].nme".into(), ErrorKind::UnknownKey),
+            (
+                14,
+                "arm[3].intervention[1].kind".into(),
+                ErrorKind::UnknownKind
+            ),
+        ]
+    );
+    // Missing without a misspelling: reported.
+    let bare = text.replace("dos = \"400 mg\"\n", "");
+    assert!(mistakes(&bare)
+        .iter()
+        .any(|(_, k, kind)| k == "arm[1].intervention[1].dose" && *kind == ErrorKind::MissingKey));
+}
+
+#[test]
+fn an_arm_over_its_session_limit_is_set_aside_whole() {
+    // Three entries of 8000 doses: the third takes the arm over its limit (one
+    // mistake, not one per later entry); the arm's later mistake is not read, the
+    // next arm's is.
+    let many = "[[arm.intervention]]\nkind = \"ibuprofen\"\ndose = \"1 mg\"\nevery = \"1 min\"\ncount = 8000\n";
+    let text = format!(
+        "duration = \"10 d\"\n[model]\nset = \"healthy\"\n[[arm]]\nname = \"a\"\n{many}{many}{many}{many}[[arm.intervention]]\nkind = \"hot_pak\"\n[[arm]]\nname = \"b\"\n[[arm.intervention]]\nkind = \"hot_pak\"\n"
+    );
+    let got = mistakes(&text);
+    let keys: Vec<&str> = got.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["arm[1].intervention[3]", "arm[2].intervention[1].kind"],
+        "{got:?}"
+    );
+}
+
 #[test]
 fn cli_prints_every_mistake_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
@@ -191,7 +351,10 @@ fn json_shape() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let files = v.as_array().unwrap();
+    assert_eq!(v["command"], "check");
+    assert_eq!(v["summary"]["files_with_errors"], 1);
+    assert_eq!(v["summary"]["errors"], 6);
+    let files = v["summary"]["checked"].as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert!(files[0]["file"].as_str().unwrap().ends_with("bad.toml"));
     let errors = files[0]["errors"].as_array().unwrap();
@@ -206,6 +369,14 @@ fn json_shape() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert_eq!(w[0]["code"], "double_source");
     assert!(w[0]["message"].as_str().unwrap().contains("h_disc"));
+    // The document's warnings name the file.
+    let all = v["warnings"].as_array().unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    let shown = all[0].as_str().unwrap();
+    assert!(
+        shown.contains("double.toml") && shown.contains("double_source"),
+        "{shown}"
+    );
 }
 
 /// The warning codes `spasm check --json` gives for `text`.
@@ -215,7 +386,7 @@ fn warning_codes(text: &str) -> Vec<(String, Option<String>)> {
     let out = spasm().args(["check", "--json"]).arg(&p).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "warnings do not fail a check");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v[0]["warnings"]
+    v["summary"]["checked"][0]["warnings"]
         .as_array()
         .unwrap()
         .iter()

@@ -35,7 +35,10 @@ fn validate_prints_every_target_and_passes() {
 fn validate_json_is_machine_readable() {
     let out = succeeds(spasm().args(["validate", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(v.as_array().unwrap().iter().all(|r| r["pass"] == true));
+    let checks = v["summary"]["checks"].as_array().unwrap();
+    assert!(!checks.is_empty());
+    assert!(checks.iter().all(|r| r["pass"] == true));
+    assert_eq!(v["summary"]["failed"], 0);
 }
 
 #[test]

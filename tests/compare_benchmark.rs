@@ -138,7 +138,7 @@ fn reports_name_every_arm_and_the_reference() {
     let md = spasm::report::compare_tables::comparison_md(&c);
     let csv =
         String::from_utf8(spasm::report::compare_tables::comparison_csv(&c).unwrap()).unwrap();
-    let txt = spasm::report::compare_tables::summary_txt(&c, None);
+    let txt = spasm::report::compare_tables::summary_txt(&c, None, "h");
     for a in &c.arms {
         assert!(md.contains(&format!("| {} |", a.name)), "{}", a.name);
         assert!(csv.contains(&a.name));
@@ -147,6 +147,34 @@ fn reports_name_every_arm_and_the_reference() {
     assert_eq!(csv.lines().count(), 1 + c.arms.len());
     assert!(md.contains("| reference |"));
     assert!(txt.contains("broken at"));
+    assert!(txt.contains(" h\n"), "{txt}");
+    // In the scenario's time unit: the same times in minutes.
+    let minutes = spasm::report::compare_tables::summary_txt(&c, None, "min");
+    let lidocaine = |t: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with("lidocaine injection "))
+            .map(str::to_string)
+            .unwrap()
+    };
+    let h: f64 = lidocaine(&txt)
+        .split_whitespace()
+        .rev()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let min: f64 = lidocaine(&minutes)
+        .split_whitespace()
+        .rev()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(lidocaine(&minutes).ends_with(" min"), "{minutes}");
+    assert!(
+        (min - 60.0 * h).abs() <= 0.05 * 60.0 + 0.05,
+        "{h} h vs {min} min"
+    );
 }
 
 #[test]

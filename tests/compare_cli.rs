@@ -213,9 +213,10 @@ fn json_mode_prints_the_comparison() {
         .assert()
         .success();
     let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
-    assert_eq!(v["comparison"]["arms"].as_array().unwrap().len(), 3);
-    assert_eq!(v["cohort"]["seed"], 1);
-    assert_eq!(v["cohort"]["patients"], 3);
+    let summary = &v["summary"];
+    assert_eq!(summary["comparison"]["arms"].as_array().unwrap().len(), 3);
+    assert_eq!(summary["cohort"]["seed"], 1);
+    assert_eq!(summary["cohort"]["patients"], 3);
 }
 
 /// Runs `spasm compare` with `args` (output dir appended), expects failure with a

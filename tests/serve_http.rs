@@ -302,3 +302,36 @@ fn clients_that_go_away_mid_run_are_no_error_and_runs_do_not_block_the_rest() {
     );
     assert_eq!(server.stop(), "", "nothing on standard error");
 }
+
+/// `spasm serve --json`: the one document of the output contract, with the page's
+/// address as its summary, is printed first, once the server listens.
+#[test]
+fn serve_json_prints_the_contract_document_once_listening() {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spasm"))
+        .args(["serve", "--port", "0", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    let v: serde_json::Value = loop {
+        let mut line = String::new();
+        let n = stdout.read_line(&mut line).unwrap();
+        text.push_str(&line);
+        if let Ok(v) = serde_json::from_str(&text) {
+            break v;
+        }
+        assert!(n > 0 && text.len() < 10_000, "no document: {text}");
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(v["command"], "serve");
+    assert!(v["dir"].is_null() && v["files"] == serde_json::json!([]));
+    let url = v["summary"]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
+        "{url}"
+    );
+}

@@ -23,7 +23,7 @@ fn fails(cmd: &mut Command) -> String {
 fn steady_lists_three_states_of_the_injured_loop_as_json() {
     let out = succeeds(spasm().args(["steady", "--param", "h_initial=0.5", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let states = v["steady_states"].as_array().unwrap();
+    let states = v["summary"]["steady_states"].as_array().unwrap();
     assert_eq!(states.len(), 3, "{out}");
     let verdicts: Vec<&str> = states
         .iter()

@@ -15,7 +15,7 @@ use spasm::scenario::figure::{
     version,
     about = "Simulate the spasm–ischemia cycle of back muscles and what interventions do to it",
     long_about = None,
-    after_help = "Examples:\n  spasm run                              # the embedded default: acute spasm, untreated vs treated\n  spasm run examples/hot_pack.toml -o out/heat\n  spasm validate                         # every validation target, measured vs expected\n  spasm params acute_injury              # a parameter set with units and sources\n  spasm compare --cohort 200 --seed 1     # the intervention benchmark on 200 virtual patients"
+    after_help = "Examples:\n  spasm run                              # the embedded default: acute spasm, untreated vs treated\n  spasm run examples/hot_pack.toml -o out/heat\n  spasm validate                         # every validation target, measured vs expected\n  spasm params acute_injury              # a parameter set with units and sources\n  spasm compare --cohort 200 --seed 1     # the intervention benchmark on 200 virtual patients\n\nEvery command takes --quiet (nothing on standard output) and --json (one JSON document:\n{\"command\", \"dir\", \"files\", \"warnings\", \"summary\"}; docs/outputs.md)."
 )]
 pub(crate) struct Cli {
     /// The command.
@@ -28,14 +28,14 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run a scenario file (or the embedded default) and write trajectories, endpoints, figures and a manifest.
     #[command(
-        after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json"
+        after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json   # one JSON document: command, dir, files, warnings, summary"
     )]
     Run(RunArgs),
     /// Read scenario files without running them: every mistake (not only the first)
     /// and warnings about what probably does not do what was meant; exits 1 if any file has mistakes.
     #[command(
         long_about = "Read scenario files without running them. For each file, print 'FILE: ok' or every mistake found (file:line:column, key, what is allowed, the source snippet), then the semantic warnings (double_source, never_in_spasm, cannot_change_endpoint; see docs/scenarios.md, \"Checking a scenario\"), and a summary line. Warnings that need a simulation run only the arms concerned. Exits 0 when every file reads (warnings allowed), 1 when any file has mistakes.",
-        after_help = "Examples:\n  spasm check examples/*.toml\n  spasm check my_scenario.toml --json"
+        after_help = "Examples:\n  spasm check examples/*.toml\n  spasm check my_scenario.toml --json   # errors per file in .summary.checked"
     )]
     Check(CheckArgs),
     /// Run every validation target of docs/model.md §6 and print measured vs expected; exits 1 if any fails.
@@ -145,15 +145,12 @@ pub(crate) struct RunArgs {
     /// Output directory (default: out/<scenario file stem>, or out/default).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print the endpoint summary as JSON on stdout.
-    #[arg(long)]
-    pub json: bool,
     /// Start even when the outputs are estimated above the size cap (500 MB).
     #[arg(long)]
     pub force: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub figure: FigureArgs,
 }
@@ -232,6 +229,10 @@ pub(crate) struct ServeArgs {
     /// other computers in (the page has no password).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: std::net::IpAddr,
+    /// `--quiet` and `--json` (docs/outputs.md): the page's address is the summary,
+    /// printed once the server listens.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm check`.
@@ -240,20 +241,20 @@ pub(crate) struct CheckArgs {
     /// Scenario files (TOML), one or more.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Print a JSON array: per file its errors (message, line, column, key, kind) and warnings (code, message, arm).
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm validate`.
 #[derive(Args)]
 pub(crate) struct ValidateArgs {
-    /// Print the table as JSON.
-    #[arg(long)]
-    pub json: bool,
     /// Run only this target (repeatable; default: all).
     #[arg(long = "target", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
     pub targets: Vec<u8>,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm compare`.
@@ -280,12 +281,6 @@ pub(crate) struct CompareArgs {
     /// Cohort: the loop counts as broken when there is no spasm from this time to the end of the run.
     #[arg(long, value_name = "TIME", default_value = "25 h", requires = "cohort")]
     pub broken_from: String,
-    /// Print nothing but errors (and no progress bar).
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print the comparison (and cohort statistics) as JSON on stdout.
-    #[arg(long)]
-    pub json: bool,
     /// Also report each arm's relapse margin at --broken-from: the smallest 2-min
     /// effort that tips the patient back into spasm (relapse_margin.csv).
     #[arg(long)]
@@ -293,6 +288,9 @@ pub(crate) struct CompareArgs {
     /// Start even when the outputs are estimated above the size cap (500 MB).
     #[arg(long)]
     pub force: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub figure: FigureArgs,
 }
@@ -321,9 +319,9 @@ pub(crate) struct SweepArgs {
     /// directory for `spasm merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Print nothing but errors (and no progress bar).
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm sensitivity`.
@@ -362,9 +360,9 @@ pub(crate) struct SensitivityArgs {
     /// directory for `spasm merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Print nothing but errors (and no progress bar).
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm merge`.
@@ -376,9 +374,9 @@ pub(crate) struct MergeArgs {
     /// Output directory of the merged run.
     #[arg(short, long, required = true)]
     pub out: PathBuf,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm lecture`.
@@ -387,9 +385,9 @@ pub(crate) struct LectureArgs {
     /// Output directory (default: out/lecture).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm report`.
@@ -402,9 +400,9 @@ pub(crate) struct ReportArgs {
     /// the run directory).
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm bistability`.
@@ -419,6 +417,9 @@ pub(crate) struct BistabilityArgs {
     /// Output directory (default: out/bistability-<set>).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Which patient a loop analysis studies.
@@ -446,9 +447,9 @@ pub(crate) struct SteadyArgs {
     /// Set a parameter, NAME=VALUE in the set's unit or a quantity (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
-    /// Print the steady states as JSON.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm continuation`.
@@ -491,9 +492,9 @@ pub(crate) struct ContinuationArgs {
     /// Output directory (default: out/continuation-<param>).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm escape`.
@@ -517,12 +518,9 @@ pub(crate) struct EscapeArgs {
     /// Output directory (default: out/<scenario file stem>-escape).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Print the table as JSON.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm phase`.
@@ -539,9 +537,9 @@ pub(crate) struct PhaseArgs {
     /// Output directory (default: out/phase-<scenario file stem or set>).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm params`.
@@ -549,9 +547,9 @@ pub(crate) struct PhaseArgs {
 pub(crate) struct ParamsArgs {
     /// Set name.
     pub set: Option<String>,
-    /// Print as JSON.
-    #[arg(long)]
-    pub json: bool,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// The formats of `spasm export`.
@@ -597,6 +595,9 @@ pub(crate) struct SbmlArgs {
     /// Output file (default: standard output).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `spasm export omex`.
@@ -607,6 +608,9 @@ pub(crate) struct OmexArgs {
     /// Output file (default: out/<scenario file stem>.omex, or out/default.omex).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// An output file.
@@ -615,4 +619,20 @@ pub(crate) struct OutArg {
     /// Output file (default: standard output).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
+    /// `--quiet` and `--json` (docs/outputs.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `--quiet` and `--json`, the same for every command.
+#[derive(Args, Clone, Copy, Debug, Default)]
+pub(crate) struct OutputArgs {
+    /// Print nothing on standard output (but the document of --json); no progress bar,
+    /// notes or warnings on standard error. Errors are still reported there.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print one JSON document on standard output and nothing else there: {"command",
+    /// "dir", "files", "warnings", "summary"} (docs/outputs.md).
+    #[arg(long)]
+    pub json: bool,
 }

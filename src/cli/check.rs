@@ -8,14 +8,15 @@ use spasm::analysis::lint::{self, Warning};
 use spasm::scenario::{check_file, ScenarioError};
 
 use super::args::CheckArgs;
-use super::CliError;
+use super::{CliError, Output, Written};
 
 /// Exit status when some file has mistakes (0: every file reads; warnings allowed).
 const EXIT_MISTAKES: u8 = 1;
 
 /// Run `spasm check`.
 pub(super) fn check(args: &CheckArgs) -> Result<ExitCode, CliError> {
-    let mut json = Vec::new();
+    let mut out = Output::new("check", args.output);
+    let mut checked_files = Vec::new();
     let (mut bad_files, mut n_errors, mut n_warnings) = (0usize, 0usize, 0usize);
     for path in &args.files {
         let shown = path.display().to_string();
@@ -26,7 +27,9 @@ pub(super) fn check(args: &CheckArgs) -> Result<ExitCode, CliError> {
             Some(sc) => match lint::warnings(sc, None) {
                 Ok(w) => w,
                 Err(e) => {
-                    note!("{shown}: the warnings that need a run were not checked: {e}");
+                    out.warn(format!(
+                        "{shown}: the warnings that need a run were not checked: {e}"
+                    ));
                     lint::static_warnings(sc).unwrap_or_default()
                 }
             },
@@ -37,16 +40,19 @@ pub(super) fn check(args: &CheckArgs) -> Result<ExitCode, CliError> {
         if !checked.errors.is_empty() {
             bad_files += 1;
         }
-        if args.json {
-            json.push(serde_json::json!({
-                "file": shown,
-                "errors": checked.errors.iter().map(error_json).collect::<Vec<_>>(),
-                "warnings": warnings.iter().map(|w| serde_json::json!({
-                    "code": w.code,
-                    "message": w.message,
-                    "arm": w.arm,
-                })).collect::<Vec<_>>(),
-            }));
+        for w in &warnings {
+            out.record(format!("{shown}: {w}"));
+        }
+        checked_files.push(serde_json::json!({
+            "file": shown,
+            "errors": checked.errors.iter().map(error_json).collect::<Vec<_>>(),
+            "warnings": warnings.iter().map(|w| serde_json::json!({
+                "code": w.code,
+                "message": w.message,
+                "arm": w.arm,
+            })).collect::<Vec<_>>(),
+        }));
+        if !out.text() {
             continue;
         }
         if checked.errors.is_empty() {
@@ -62,12 +68,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<ExitCode, CliError> {
             say!("{shown}: {w}");
         }
     }
-    if args.json {
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&json).expect("check results serialise")
-        );
-    } else {
+    if out.text() {
         let n = args.files.len();
         say!(
             "checked {n} {}: {} with errors ({n_errors} {}), {n_warnings} {}",
@@ -77,6 +78,15 @@ pub(super) fn check(args: &CheckArgs) -> Result<ExitCode, CliError> {
             plural(n_warnings, "warning")
         );
     }
+    out.emit(
+        Written::Nothing,
+        serde_json::json!({
+            "checked": checked_files,
+            "files_with_errors": bad_files,
+            "errors": n_errors,
+            "warnings": n_warnings,
+        }),
+    )?;
     Ok(if bad_files == 0 {
         ExitCode::SUCCESS
     } else {

@@ -15,13 +15,17 @@ use spasm::scenario::Scenario;
 use spasm::units::Quantity;
 
 use super::args::CompareArgs;
-use super::{finish_shard, output_target, progress, shard_option, shard_suffix, CliError, Target};
+use super::{
+    finish_shard, output_target, progress, shard_option, shard_suffix, CliError, Output, Target,
+    Written,
+};
 
 /// What `--broken-from` expects.
 const BROKEN_FROM_EXPECTED: &str = "a time at or after 0 s, such as \"25 h\"";
 
 /// Run `spasm compare`.
 pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
+    let mut out = Output::new("compare", args.output);
     let mut sc = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => compare::benchmark(),
@@ -71,19 +75,16 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
     if let (Some(shard), Some(n), Some(seed)) = (shard, args.cohort, args.seed) {
         let run = ShardRun {
             scenario_path: args.scenario.as_deref(),
-            quiet: args.quiet,
             shard,
             patients: n as usize,
             seed,
         };
-        return cohort_shard(&run, &sc, &opts, &target);
+        return cohort_shard(&run, &sc, &opts, &target, out);
     }
     let start = Instant::now();
     let (results, cmp) = compare::run_and_compare(&sc, &opts)?;
     let single_s = start.elapsed().as_secs_f64();
-    if !args.quiet {
-        super::print_warnings(&sc, &results);
-    }
+    out.lint(&sc, &results);
     let relapse_margins = if args.margin {
         margins(&sc, &results, broken_from_s)?
     } else {
@@ -98,7 +99,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             Some(s) => (s, write::SeedSource::Given),
             None => (clock_seed(), write::SeedSource::Clock),
         };
-        if !args.quiet || args.seed.is_none() {
+        if !out.quiet() || args.seed.is_none() {
             // One patient's arms took `single_s` on one thread: the cohort takes about
             // that per patient, spread over the threads.
             let threads = rayon::current_num_threads();
@@ -113,7 +114,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
         let bar = progress::bar(
             n,
             "{bar:40} {pos}/{len} patients  {elapsed} elapsed, eta {eta}",
-            args.quiet,
+            out.quiet(),
         );
         let t0 = Instant::now();
         let run = cohort::run_cohort(
@@ -157,17 +158,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             ..Default::default()
         },
     )?;
-    if args.json {
-        let v = serde_json::json!({
-            "comparison": cmp,
-            "cohort": cohort_summary,
-            "dir": files.dir,
-        });
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("a comparison serialises")
-        );
-    } else if !args.quiet {
+    if out.text() {
         super::stdout(format_args!("{}", files.summary))?;
         if let Some((seed, _, wall)) = cohort_meta {
             say!(
@@ -181,6 +172,10 @@ pub(super) fn compare(args: CompareArgs) -> Result<ExitCode, CliError> {
             files.dir.display()
         );
     }
+    out.emit(
+        Written::Dir(&files.dir),
+        serde_json::json!({ "comparison": cmp, "cohort": cohort_summary }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -211,8 +206,6 @@ fn margins(
 struct ShardRun<'a> {
     /// The scenario file (`None`: the embedded benchmark).
     scenario_path: Option<&'a std::path::Path>,
-    /// `--quiet`.
-    quiet: bool,
     /// `--shard`.
     shard: Shard,
     /// `--cohort`.
@@ -229,10 +222,10 @@ fn cohort_shard(
     sc: &Scenario,
     opts: &compare::CompareOptions,
     target: &Target,
+    out: Output,
 ) -> Result<ExitCode, CliError> {
     let ShardRun {
         scenario_path,
-        quiet,
         shard,
         patients,
         seed,
@@ -246,7 +239,7 @@ fn cohort_shard(
     };
     // The frame checks the reference and the distributions before any simulation.
     let frame = cohort::CohortRun::frame(sc, &spec, &cohort_opts)?;
-    if !quiet {
+    if !out.quiet() {
         note!(
             "cohort shard {shard}: patients {}..{} of {patients} × {} arms, seed {seed}",
             range.start,
@@ -265,7 +258,7 @@ fn cohort_shard(
     let bar = progress::bar(
         range.len() as u64,
         "{bar:40} {pos}/{len} patients  {elapsed} elapsed, eta {eta}",
-        quiet,
+        out.quiet(),
     );
     let t0 = Instant::now();
     let run = cohort::run_cohort_range(sc, &spec, &cohort_opts, range.clone(), &|| bar.inc(1))?;
@@ -292,7 +285,7 @@ fn cohort_shard(
         writer,
         sc,
         &record,
-        quiet,
+        out,
         &format!("{} patients ({} excluded)", range.len(), run.excluded.len()),
     )
 }

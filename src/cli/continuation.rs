@@ -3,14 +3,14 @@
 
 use std::process::ExitCode;
 
-use spasm::analysis::bifurcation::{diagram, fold_curves, Axis, RegionKind};
+use spasm::analysis::bifurcation::{diagram, fold_curves, Axis, Diagram, FoldCurves, RegionKind};
 use spasm::analysis::sweep::Bound;
-use spasm::report::continuation_dir::{write_continuation_dir, ContinuationOutput};
+use spasm::report::continuation_dir::{summary_json, write_continuation_dir, ContinuationOutput};
 use spasm::simulation::{Patient, SolverConfig};
 
 use super::args::ContinuationArgs;
 use super::steady::{held_text, loop_patient, LoopPatient};
-use super::{command_line, output_target, CliError};
+use super::{command_line, output_target, CliError, Output, Written};
 
 /// The range `from..to` of parameter `name` of `patient` (numbers in the set's unit,
 /// or quantities).
@@ -37,6 +37,7 @@ fn axis(
 
 /// Run `spasm continuation`.
 pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError> {
+    let output = Output::new("continuation", args.output);
     let scenario = args.patient.scenario.clone();
     let target = output_target(
         args.out,
@@ -79,9 +80,21 @@ pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError>
         folds: folds.as_ref(),
     };
     let dir = write_continuation_dir(&target.dir, &out, &target.inputs, &command_line())?;
-    if args.quiet {
-        return Ok(ExitCode::SUCCESS);
+    if output.text() {
+        print_diagram(&p, &label, &d, folds.as_ref(), &dir)?;
     }
+    output.emit(Written::Dir(&dir), summary_json(&out))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The diagram `d` of `label` over `p` (and the fold curves) for people.
+fn print_diagram(
+    p: &Axis,
+    label: &str,
+    d: &Diagram,
+    folds: Option<&FoldCurves>,
+    dir: &std::path::Path,
+) -> Result<(), CliError> {
     let unit = if p.unit == "1" {
         String::new()
     } else {
@@ -130,7 +143,7 @@ pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError>
             r.hi
         );
     }
-    if let Some(f) = &folds {
+    if let Some(f) = folds {
         let points = |v: &[(f64, f64)]| {
             if v.is_empty() {
                 "none in the box".to_string()
@@ -157,5 +170,5 @@ pub(super) fn continuation(args: ContinuationArgs) -> Result<ExitCode, CliError>
         say!("  (a start that did not converge: {e})");
     }
     say!("wrote {}", dir.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -155,6 +155,12 @@ pub(crate) enum CliError {
     /// terminal).
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),
+    /// `spasm export … --quiet` without `-o`: the export would go nowhere.
+    #[error("spasm {command} --quiet without -o FILE would print nothing: without -o the export goes to standard output, which --quiet keeps empty. Give -o FILE, or --json (its summary holds the text)")]
+    QuietExport {
+        /// The command (`export sbml`).
+        command: &'static str,
+    },
     /// A command-line option's value is wrong.
     #[error("{option} '{given}': {reason}; expected {expected}")]
     Option {

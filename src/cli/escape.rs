@@ -1,5 +1,6 @@
 //! `spasm escape`: the escape factor and relapse margin of each arm's treatment.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use rayon::prelude::*;
@@ -10,10 +11,11 @@ use spasm::scenario::Scenario;
 use spasm::units::{Quantity, HOUR};
 
 use super::args::EscapeArgs;
-use super::{command_line, find_arm, output_target, CliError};
+use super::{command_line, find_arm, output_target, CliError, Clock, Output, Written};
 
 /// Run `spasm escape`.
 pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
+    let mut out = Output::new("escape", args.output);
     let sc = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => benchmark(),
@@ -42,8 +44,8 @@ pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
         .transpose()?;
     let names: Vec<&str> = sc.arms.iter().map(|a| a.name.as_str()).collect();
     let (reference, note) = resolve_reference(&names, args.reference.as_deref())?;
-    if let (Some(n), false) = (note, args.quiet) {
-        note!("{n}");
+    if let Some(n) = note {
+        out.warn(n);
     }
     let arms: Vec<usize> = if args.arms.is_empty() {
         (0..sc.arms.len()).filter(|&i| i != reference).collect()
@@ -66,27 +68,35 @@ pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
         .par_iter()
         .map(|&a| escape_of(&sc, a, reference, &opts))
         .collect::<Result<Vec<_>, _>>()?;
-    let out = EscapeOutput {
+    let table = EscapeOutput {
         scenario: &sc.name,
         reference: names[reference],
         broken_from_h: broken_from_s / HOUR,
         rows: &rows,
     };
-    let dir = write_escape_dir(&target.dir, &out, &target.inputs, &command_line())?;
-    if args.json {
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&rows).unwrap_or_default()
-        );
-        return Ok(ExitCode::SUCCESS);
+    let dir = write_escape_dir(&target.dir, &table, &target.inputs, &command_line())?;
+    if out.text() {
+        print_table(&table, &Clock::of(&sc)?, &dir)?;
     }
-    if args.quiet {
-        return Ok(ExitCode::SUCCESS);
-    }
+    out.emit(
+        Written::Dir(&dir),
+        serde_json::json!({
+            "scenario": table.scenario,
+            "reference": table.reference,
+            "broken_from_h": table.broken_from_h,
+            "rows": table.rows,
+        }),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The escape table `o` for people, times in the scenario's unit (`clock`).
+fn print_table(o: &EscapeOutput<'_>, clock: &Clock<'_>, dir: &Path) -> Result<(), CliError> {
+    let rows = o.rows;
     say!(
-        "Out of spasm from {} h to the end of the run, against '{}':",
-        broken_from_s / HOUR,
-        names[reference]
+        "Out of spasm from {} to the end of the run, against '{}':",
+        clock.hours(o.broken_from_h),
+        o.reference
     );
     let width = rows
         .iter()
@@ -102,7 +112,7 @@ pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
         "escape factor",
         "relapse margin (%MVC)"
     );
-    for r in &rows {
+    for r in rows {
         let factor = match r.escape_scale {
             None => format!("> {MAX_SCALE}"),
             Some(s) if r.monotone_check => format!("{s:.2}"),
@@ -133,5 +143,5 @@ pub(super) fn escape(args: EscapeArgs) -> Result<ExitCode, CliError> {
         say!("(!) breaks at this factor but not at ×{MAX_SCALE}: more is not always better here");
     }
     say!("wrote {}", dir.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

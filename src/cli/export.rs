@@ -2,7 +2,7 @@
 //! scenario as a COMBINE/OMEX archive, and the generated Python right-hand side and
 //! equation table.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use spasm::report::exchange::{to_omex, to_sbml};
@@ -11,14 +11,16 @@ use spasm::simulation::Patient;
 use spasm::units::DAY;
 
 use super::args::{OmexArgs, SbmlArgs};
-use super::{find_arm, CliError};
+use super::{find_arm, CliError, Output, Written};
 
 /// The parameter set exported without a scenario.
 const DEFAULT_SET: &str = "healthy";
 
 /// Run `spasm export sbml`.
 pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
-    // Before any work: the output must not be the input.
+    let output = Output::new("export sbml", args.output);
+    // Before any work: the output must not be the input, and must go somewhere.
+    stdout_allowed(&output, args.out.as_deref())?;
     if let (Some(out), Some(input)) = (&args.out, &args.scenario) {
         if spasm::report::atomic::same_file(out, input) {
             return Err(CliError::OutputIsInput { path: out.clone() });
@@ -41,7 +43,7 @@ pub(super) fn sbml(args: SbmlArgs) -> Result<ExitCode, CliError> {
         let y0 = patient.rested()?;
         to_sbml(&patient, &y0, None, DAY)?
     };
-    text(&xml, args.out)
+    text(output, &xml, args.out.as_deref())
 }
 
 /// Directory of the default output file of `spasm export omex` (as for run
@@ -54,11 +56,12 @@ const DEFAULT_STEM: &str = "default";
 /// Run `spasm export omex`: the archive of a scenario (or of the embedded default),
 /// written atomically to `-o FILE` or `out/<stem>.omex`.
 pub(super) fn omex(args: OmexArgs) -> Result<ExitCode, CliError> {
+    let output = Output::new("export omex", args.output);
     let out = args.out.unwrap_or_else(|| {
         let stem = args
             .scenario
             .as_deref()
-            .and_then(std::path::Path::file_stem)
+            .and_then(Path::file_stem)
             .map_or(DEFAULT_STEM.into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from(DEFAULT_OUT_DIR).join(format!("{stem}.omex"))
     });
@@ -74,7 +77,7 @@ pub(super) fn omex(args: OmexArgs) -> Result<ExitCode, CliError> {
     };
     let bytes = to_omex(&sc)?;
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() && dir == std::path::Path::new(DEFAULT_OUT_DIR) {
+        if !dir.exists() && dir == Path::new(DEFAULT_OUT_DIR) {
             std::fs::create_dir_all(dir).map_err(|source| spasm::report::OutputError::Io {
                 path: dir.to_path_buf(),
                 action: "create",
@@ -83,20 +86,52 @@ pub(super) fn omex(args: OmexArgs) -> Result<ExitCode, CliError> {
         }
     }
     spasm::report::atomic::write_bytes(&out, &bytes)?;
-    note!(
-        "wrote {} ({} arm(s), {} bytes)",
-        out.display(),
-        sc.arms.len(),
-        bytes.len()
-    );
+    if output.text() {
+        say!(
+            "wrote {} ({} arm(s), {} bytes)",
+            out.display(),
+            sc.arms.len(),
+            bytes.len()
+        );
+    }
+    output.emit(
+        Written::File(&out),
+        serde_json::json!({ "scenario": sc.name, "arms": sc.arms.len(), "bytes": bytes.len() }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write `text` to `out` atomically, or to standard output.
-pub(super) fn text(text: &str, out: Option<PathBuf>) -> Result<ExitCode, CliError> {
-    match out {
-        Some(path) => spasm::report::atomic::write_bytes(&path, text.as_bytes())?,
-        None => super::stdout(format_args!("{text}"))?,
-    }
+/// Write `text` to `file` atomically, or to standard output (under `--json`, into the
+/// summary: standard output holds only the document).
+pub(super) fn text(out: Output, text: &str, file: Option<&Path>) -> Result<ExitCode, CliError> {
+    let bytes = text.len();
+    let written = if let Some(path) = file {
+        spasm::report::atomic::write_bytes(path, text.as_bytes())?;
+        if out.text() {
+            say!("wrote {} ({bytes} bytes)", path.display());
+        }
+        Written::File(path)
+    } else {
+        stdout_allowed(&out, None)?;
+        if !out.json() {
+            super::stdout(format_args!("{text}"))?;
+        }
+        Written::Nothing
+    };
+    out.emit(
+        written,
+        serde_json::json!({ "bytes": bytes, "text": file.is_none().then_some(text) }),
+    )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuse `--quiet` without `--json` for an export to standard output (no `file`): it
+/// would print nothing.
+fn stdout_allowed(out: &Output, file: Option<&Path>) -> Result<(), CliError> {
+    if file.is_none() && out.quiet() && !out.json() {
+        return Err(CliError::QuietExport {
+            command: out.command(),
+        });
+    }
+    Ok(())
 }

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use spasm::report::merge::{merge as merge_shards, MergeOptions};
 
 use super::args::MergeArgs;
-use super::{command_line, CliError};
+use super::{command_line, CliError, Output, Written};
 
 /// Run `spasm merge`.
 pub(super) fn merge(args: &MergeArgs) -> Result<ExitCode, CliError> {
+    let out = Output::new("merge", args.output);
     let merged = merge_shards(
         &args.dirs,
         &args.out,
@@ -18,7 +19,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<ExitCode, CliError> {
             ..Default::default()
         },
     )?;
-    if !args.quiet {
+    if out.text() {
         say!(
             "merged {} {} shards ({} {}); wrote {} files to {}",
             merged.shards,
@@ -29,5 +30,14 @@ pub(super) fn merge(args: &MergeArgs) -> Result<ExitCode, CliError> {
             merged.dir.display()
         );
     }
+    out.emit(
+        Written::Dir(&merged.dir),
+        serde_json::json!({
+            "merged": merged.command.name(),
+            "shards": merged.shards,
+            "items": merged.items,
+            "item_kind": merged.command.items(),
+        }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

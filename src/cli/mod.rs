@@ -30,6 +30,7 @@ mod escape;
 mod export;
 mod lecture;
 mod merge;
+mod output;
 mod params;
 mod phase;
 mod progress;
@@ -47,6 +48,7 @@ use std::process::ExitCode;
 pub(crate) use error::CliError;
 
 use args::{Command, ExportFormat};
+use output::{Output, Written};
 use spasm::analysis::shard::Shard;
 use spasm::report::{atomic, Replace};
 
@@ -71,12 +73,16 @@ pub(crate) fn dispatch(command: Command) -> Result<ExitCode, CliError> {
         Command::Report(a) => report::report(&a),
         Command::Export(ExportFormat::Sbml(a)) => export::sbml(a),
         Command::Export(ExportFormat::Omex(a)) => export::omex(a),
-        Command::Export(ExportFormat::Python(a)) => {
-            export::text(&spasm::report::exchange::python_module(), a.out)
-        }
-        Command::Export(ExportFormat::Equations(a)) => {
-            export::text(&spasm::report::exchange::markdown_table(), a.out)
-        }
+        Command::Export(ExportFormat::Python(a)) => export::text(
+            Output::new("export python", a.output),
+            &spasm::report::exchange::python_module(),
+            a.out.as_deref(),
+        ),
+        Command::Export(ExportFormat::Equations(a)) => export::text(
+            Output::new("export equations", a.output),
+            &spasm::report::exchange::markdown_table(),
+            a.out.as_deref(),
+        ),
     }
 }
 
@@ -134,12 +140,13 @@ fn shard_suffix(s: Option<Shard>) -> String {
 }
 
 /// Finish a shard directory (`spasm merge` combines them) and say what it holds:
-/// `done`, e.g. "40 patients" or "12 points", and the time of `record`.
+/// `done`, e.g. "40 patients" or "12 points", and the time of `record`; the summary
+/// of `--json` is the shard record.
 fn finish_shard(
     writer: spasm::report::shard::ShardWriter,
     sc: &spasm::scenario::Scenario,
     record: &spasm::report::shard::ShardRecord,
-    quiet: bool,
+    out: Output,
     done: &str,
 ) -> Result<ExitCode, CliError> {
     let (dir, files) = writer.finish(
@@ -151,7 +158,7 @@ fn finish_shard(
             replace: Replace::RunDirOnly,
         },
     )?;
-    if !quiet {
+    if out.text() {
         say!(
             "shard {}: {done} in {:.1} s; wrote {} files to {}",
             record.shard,
@@ -160,6 +167,7 @@ fn finish_shard(
             dir.display()
         );
     }
+    out.emit(Written::Dir(&dir), record)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -181,14 +189,38 @@ fn check_size(
     Ok(())
 }
 
-/// Print the semantic warnings about `sc` ([`spasm::analysis::lint`]) once, one line
-/// each, on standard error; `results` are its arms as run, reused. A warning that
-/// cannot be worked out is left out: the command's own run already succeeded.
-fn print_warnings(sc: &spasm::scenario::Scenario, results: &[spasm::scenario::ArmResult]) {
-    if let Ok(ws) = spasm::analysis::lint::warnings(sc, Some(results)) {
-        for w in ws {
-            note!("{w} (spasm check for details)");
-        }
+/// A scenario's name and description as a title: "name — description", or the name
+/// alone when the description is empty (no dangling separator).
+fn titled(name: &str, description: &str) -> String {
+    if description.trim().is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} — {description}")
+    }
+}
+
+/// Times for the console in a scenario's output unit (`[output] time_unit`), as its
+/// CSV files and figures show them.
+struct Clock<'a> {
+    /// The unit's name: s, min, h or d.
+    unit: &'a str,
+    /// Units per hour.
+    per_hour: f64,
+}
+
+impl<'a> Clock<'a> {
+    /// The clock of `sc`.
+    fn of(sc: &'a spasm::scenario::Scenario) -> Result<Self, CliError> {
+        let unit = sc.time_unit.as_str();
+        Ok(Self {
+            unit,
+            per_hour: spasm::units::HOUR / spasm::report::time_unit_seconds(unit)?,
+        })
+    }
+
+    /// `h` hours in the unit, one decimal: "1.5 h", "90.0 min".
+    fn hours(&self, h: f64) -> String {
+        format!("{:.1} {}", h * self.per_hour, self.unit)
     }
 }
 

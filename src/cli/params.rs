@@ -6,24 +6,26 @@ use std::process::ExitCode;
 use spasm::model::params::{embedded_names, ParamSet};
 
 use super::args::ParamsArgs;
-use super::CliError;
+use super::{titled, CliError, Output, Written};
 
 /// Run `spasm params`.
 pub(super) fn params(args: ParamsArgs) -> Result<ExitCode, CliError> {
+    let out = Output::new("params", args.output);
     let Some(name) = args.set else {
+        let mut sets = Vec::new();
         for n in embedded_names() {
-            say!("{n:<16} {}", ParamSet::embedded(n)?.description);
+            let description = ParamSet::embedded(n)?.description;
+            if out.text() {
+                say!("{n:<16} {description}");
+            }
+            sets.push(serde_json::json!({ "name": n, "description": description }));
         }
+        out.emit(Written::Nothing, serde_json::json!({ "sets": sets }))?;
         return Ok(ExitCode::SUCCESS);
     };
     let s = ParamSet::embedded(&name)?;
-    if args.json {
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&s).expect("a parameter set serialises")
-        );
-    } else {
-        say!("{} — {}", s.name, s.description);
+    if out.text() {
+        say!("{}", titled(&s.name, &s.description));
         for (k, p) in &s.entries {
             say!(
                 "  {k:<20} {:>10} {:<9} [{}, {}]  {} — {}",
@@ -36,5 +38,6 @@ pub(super) fn params(args: ParamsArgs) -> Result<ExitCode, CliError> {
             );
         }
     }
+    out.emit(Written::Nothing, &s)?;
     Ok(ExitCode::SUCCESS)
 }

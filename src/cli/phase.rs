@@ -12,7 +12,7 @@ use spasm::units::Quantity;
 
 use super::args::PhaseArgs;
 use super::steady::{loop_patient, LoopPatient};
-use super::{command_line, output_target, CliError};
+use super::{command_line, output_target, CliError, Output, Written};
 
 /// Samples of the arm's trajectory drawn across the window (at most; never sparser
 /// than the scenario's output grid).
@@ -20,6 +20,7 @@ const TRAJECTORY_POINTS: f64 = 400.0;
 
 /// Run `spasm phase`.
 pub(super) fn phase(args: PhaseArgs) -> Result<ExitCode, CliError> {
+    let out = Output::new("phase", args.output);
     let scenario_path = args.patient.scenario.clone();
     let fallback = format!("phase-{}", args.patient.set.as_deref().unwrap_or("healthy"));
     let target = output_target(args.out, scenario_path.as_deref(), &fallback, "-phase")?;
@@ -81,9 +82,9 @@ pub(super) fn phase(args: PhaseArgs) -> Result<ExitCode, CliError> {
         &target.inputs,
         &command_line(),
     )?;
-    if !args.quiet {
-        let spasm_share =
-            p.spasm.iter().flatten().filter(|s| **s).count() as f64 / (p.grid.n * p.grid.n) as f64;
+    let spasm_share =
+        p.spasm.iter().flatten().filter(|s| **s).count() as f64 / (p.grid.n * p.grid.n) as f64;
+    if out.text() {
         say!(
             "{label}, injury held at {}: {} steady state(s); {:.0} % of the plane ends in spasm",
             p.injury,
@@ -92,5 +93,14 @@ pub(super) fn phase(args: PhaseArgs) -> Result<ExitCode, CliError> {
         );
         say!("wrote {}", dir.display());
     }
+    out.emit(
+        Written::Dir(&dir),
+        serde_json::json!({
+            "patient": label,
+            "injury_h": p.injury,
+            "steady_states": p.steady.states,
+            "spasm_fraction": spasm_share,
+        }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use spasm::report::html_report::{default_report_path, write_report};
 
 use super::args::ReportArgs;
+use super::output::{Output, Written};
 use super::CliError;
 
 /// Bytes per kilobyte, for the size printed.
@@ -17,8 +18,9 @@ pub(super) fn report(args: &ReportArgs) -> Result<ExitCode, CliError> {
         .out
         .clone()
         .unwrap_or_else(|| default_report_path(&args.dir));
+    let output = Output::new("report", args.output);
     let written = write_report(&args.dir, &out)?;
-    if !args.quiet {
+    if output.text() {
         say!(
             "wrote {} (spasm {}: {}, {}, {:.0} kB); it opens offline in any browser",
             written.path.display(),
@@ -28,6 +30,15 @@ pub(super) fn report(args: &ReportArgs) -> Result<ExitCode, CliError> {
             written.bytes as f64 / KB
         );
     }
+    output.emit(
+        Written::File(&written.path),
+        serde_json::json!({
+            "kind": written.kind,
+            "figures": written.figures,
+            "tables": written.tables,
+            "bytes": written.bytes,
+        }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,13 +7,14 @@ use spasm::scenario::Scenario;
 use spasm::units::{HOUR, MINUTE};
 
 use super::args::RunArgs;
-use super::{output_target, CliError};
+use super::{output_target, titled, CliError, Clock, Output, Written};
 
 /// Smallest width of the arm column of the console table, characters.
 const ARM_COLUMN: usize = 32;
 
 /// Run `spasm run`.
 pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
+    let mut out = Output::new("run", args.output);
     let mut sc = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => Scenario::embedded_default(),
@@ -30,35 +31,17 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
         scenario: sc.name.clone(),
         source: Box::new(source),
     })?;
-    if !args.quiet {
-        super::print_warnings(&sc, &results);
-    }
+    out.lint(&sc, &results);
     let opts = WriteOptions {
         inputs: target.inputs,
         ..WriteOptions::default()
     };
     let files = write_run(&target.dir, &sc, &results, &opts)?;
-    if args.json {
-        let v: Vec<_> = files
-            .endpoints
-            .iter()
-            .map(|(arm, e)| serde_json::json!({ "arm": arm, "endpoints": e }))
-            .collect();
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("endpoints serialise")
-        );
-    } else if !args.quiet {
+    if out.text() {
         // Times in the scenario's output unit; arm names padded to the longest.
-        let unit = sc.time_unit.as_str();
-        let per_hour = HOUR / spasm::report::time_unit_seconds(unit)?;
-        let time = |h: f64| format!("{:.1} {unit}", h * per_hour);
-        let reached = |x: Option<f64>| x.map_or("not reached".to_string(), time);
-        if sc.description.trim().is_empty() {
-            say!("{}", sc.name);
-        } else {
-            say!("{} — {}", sc.name, sc.description);
-        }
+        let clock = Clock::of(&sc)?;
+        let reached = |x: Option<f64>| x.map_or("not reached".to_string(), |h| clock.hours(h));
+        say!("{}", titled(&sc.name, &sc.description));
         let width = files
             .endpoints
             .iter()
@@ -83,7 +66,7 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
                 e.pain_auc_nrs_h,
                 reached(e.time_to_relief_h),
                 reached(e.time_to_recovery_h),
-                time(e.spasm_min / (HOUR / MINUTE))
+                clock.hours(e.spasm_min / (HOUR / MINUTE))
             );
         }
         say!(
@@ -92,5 +75,14 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, CliError> {
             files.dir.display()
         );
     }
+    let arms: Vec<_> = files
+        .endpoints
+        .iter()
+        .map(|(arm, e)| serde_json::json!({ "arm": arm, "endpoints": e }))
+        .collect();
+    out.emit(
+        Written::Dir(&files.dir),
+        serde_json::json!({ "scenario": sc.name, "arms": arms }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ use spasm::scenario::Scenario;
 use super::args::SensitivityArgs;
 use super::{
     command_line, finish_shard, output_target, progress, shard_option, shard_suffix, CliError,
+    Output, Written,
 };
 
 /// Parameters shown per (arm, endpoint) in the printed summary.
@@ -20,6 +21,7 @@ const SHOWN: usize = 5;
 
 /// Run `spasm sensitivity`.
 pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
+    let out = Output::new("sensitivity", args.output);
     let method = Method::parse(&args.method)?;
     let sc = Scenario::load(&args.scenario)?;
     let request = StudyRequest {
@@ -46,7 +48,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
         "sensitivity",
         &suffix,
     )?;
-    if !args.quiet {
+    if !out.quiet() {
         note!(
             "sensitivity ({}): {} parameters, {rows} rows × {} arms, seed {}{}",
             args.method,
@@ -76,7 +78,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
         let bar = progress::bar(
             range.len() as u64,
             "{bar:40} {pos}/{len} rows  {elapsed} elapsed, eta {eta}",
-            args.quiet,
+            out.quiet(),
         );
         let t0 = Instant::now();
         study::evaluate_range(&sc, &plan, range.clone(), &|| bar.inc(1), &mut |chunk| {
@@ -93,20 +95,14 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
             serde_json::to_value(&request).expect("a request serialises"),
         );
         record.wall_time_s = t0.elapsed().as_secs_f64();
-        return finish_shard(
-            writer,
-            &sc,
-            &record,
-            args.quiet,
-            &format!("{} rows", range.len()),
-        );
+        return finish_shard(writer, &sc, &record, out, &format!("{} rows", range.len()));
     }
     let mut writer =
         SensitivityWriter::create(&target.dir, Replace::RunDirOnly, &target.inputs, &plan)?;
     let bar = progress::bar(
         rows as u64,
         "{bar:40} {pos}/{len} rows  {elapsed} elapsed, eta {eta}",
-        args.quiet,
+        out.quiet(),
     );
     let t0 = Instant::now();
     let (y, failed) = study::evaluate(&sc, &plan, &|| bar.inc(1), &mut |chunk| {
@@ -128,7 +124,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
             shards: Vec::new(),
         },
     )?;
-    if !args.quiet {
+    if out.text() {
         let index = headline_index(method);
         for arm in &plan.arm_names {
             for &e in &plan.endpoints {
@@ -164,5 +160,9 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, CliError> {
         );
         say!("wrote {} files to {}", files.len(), dir.display());
     }
+    out.emit(
+        Written::Dir(&dir),
+        serde_json::json!({ "rows": rows, "result": result }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

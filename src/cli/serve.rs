@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::ServeArgs;
+use super::output::{Output, Written};
 use super::CliError;
 
 /// Connections served at once; more are answered 503 at once (a page needs two or
@@ -40,10 +41,12 @@ pub(super) fn serve(args: &ServeArgs) -> Result<ExitCode, CliError> {
     // Simulations run on the connections' threads, as many at once as there are cores.
     let simulations = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let app = Arc::new(api::App::new(addr.port(), simulations));
-    say!(
-        "spasm serve: open http://{}/ in a browser; Ctrl-C stops the server",
-        shown(addr)
-    );
+    let out = Output::new("serve", args.output);
+    let url = format!("http://{}/", shown(addr));
+    if out.text() {
+        say!("spasm serve: open {url} in a browser; Ctrl-C stops the server");
+    }
+    out.emit(Written::Nothing, serde_json::json!({ "url": url }))?;
     if !addr.ip().is_loopback() {
         note!("spasm serve: listening on {addr}: other computers can reach this page, which has no password");
     }

@@ -12,7 +12,7 @@ use spasm::simulation::{Patient, SolverConfig};
 use spasm::units::Unit;
 
 use super::args::{LoopPatientArgs, SteadyArgs};
-use super::{find_arm, CliError};
+use super::{find_arm, CliError, Output, Written};
 
 /// The parameter set studied when neither a scenario nor `--set` is given.
 const DEFAULT_SET: &str = "healthy";
@@ -136,6 +136,7 @@ pub(super) fn held_text(held: &[Held]) -> String {
 
 /// Run `spasm steady`.
 pub(super) fn steady(args: &SteadyArgs) -> Result<ExitCode, CliError> {
+    let out = Output::new("steady", args.output);
     let LoopPatient {
         patient,
         label,
@@ -143,27 +144,34 @@ pub(super) fn steady(args: &SteadyArgs) -> Result<ExitCode, CliError> {
         ..
     } = loop_patient(&args.patient, &args.params, "--param")?;
     let found = steady_states(&patient, &held, &SolverConfig::default())?;
-    if args.json {
-        let names: Vec<&str> = STATE_NAMES.iter().map(|(n, _)| *n).collect();
-        let json = serde_json::json!({
+    if out.text() {
+        print_table(&label, &held, patient.params().h_initial, &found)?;
+    }
+    let names: Vec<&str> = STATE_NAMES.iter().map(|(n, _)| *n).collect();
+    out.emit(
+        Written::Nothing,
+        serde_json::json!({
             "patient": label,
             "held": held,
             "injury_h": patient.params().h_initial,
             "state_names": names,
             "steady_states": found.states,
             "failed_starts": found.failures,
-        });
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let held_text = held_text(&held);
-    say!(
-        "steady states of {label}, injury H held at {}, {held_text}:",
-        patient.params().h_initial
-    );
+        }),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The steady states `found` of `label` as a table (injury held at `injury`, the
+/// inputs `held`).
+fn print_table(
+    label: &str,
+    held: &[Held],
+    injury: f64,
+    found: &steady::SteadyStates,
+) -> Result<(), CliError> {
+    let held_text = held_text(held);
+    say!("steady states of {label}, injury H held at {injury}, {held_text}:");
     say!(
         "{:>3} {:>9} {:>7} {:>7} {:>8} {:>7} {:>7}  {:<15} {:>14}  found from",
         "#",
@@ -200,5 +208,5 @@ pub(super) fn steady(args: &SteadyArgs) -> Result<ExitCode, CliError> {
     for (start, reason) in &found.failures {
         say!("start {start:?} did not converge: {reason}");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -17,6 +17,7 @@ use spasm::scenario::{ErrorKind, Scenario, ScenarioError};
 use super::args::SweepArgs;
 use super::{
     command_line, finish_shard, output_target, progress, shard_option, shard_suffix, CliError,
+    Output, Written,
 };
 
 /// Endpoint indices named on the command line (default [`DEFAULT_ENDPOINTS`]).
@@ -36,6 +37,7 @@ pub(super) fn endpoint_indices(names: &[String]) -> Result<Vec<usize>, CliError>
 
 /// Run `spasm sweep`.
 pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
+    let out = Output::new("sweep", args.output);
     let sc = Scenario::load(&args.scenario)?;
     let table = sc.sweep.clone().unwrap_or_default();
     // The command line's axes, or else the scenario's [sweep] table (whose mistakes
@@ -98,7 +100,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
         "sweep",
         &format!("-sweep{}", shard_suffix(shard)),
     )?;
-    if !args.quiet {
+    if !out.quiet() {
         note!(
             "sweep: {points} points × {} arms ({})",
             sc.arms.len(),
@@ -117,7 +119,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
     let arms: Vec<String> = sc.arms.iter().map(|a| a.name.clone()).collect();
     let thresholds = MetricThresholds::default();
     if let Some(shard) = shard {
-        if !args.quiet {
+        if !out.quiet() {
             note!("sweep shard {shard}: points {}..{}", range.start, range.end);
         }
         let mut writer = ShardWriter::create(
@@ -131,7 +133,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
         let bar = progress::bar(
             range.len() as u64,
             "{bar:40} {pos}/{len} points  {elapsed} elapsed, eta {eta}",
-            args.quiet,
+            out.quiet(),
         );
         let t0 = Instant::now();
         let info = sweep::run_sweep_range(
@@ -162,7 +164,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
             writer,
             &sc,
             &record,
-            args.quiet,
+            out,
             &format!("{} points", range.len()),
         );
     }
@@ -177,7 +179,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
     let bar = progress::bar(
         points as u64,
         "{bar:40} {pos}/{len} points  {elapsed} elapsed, eta {eta}",
-        args.quiet,
+        out.quiet(),
     );
     let t0 = Instant::now();
     let info = sweep::run_sweep(&sc, &axes, &thresholds, &|| bar.inc(1), &mut |rows| {
@@ -199,7 +201,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
             shards: Vec::new(),
         },
     )?;
-    if !args.quiet {
+    if out.text() {
         let settling = match &info.settling {
             sweep::Settling::Shared => "one shared settled state".to_string(),
             sweep::Settling::PerPoint { reason } => format!("settled per point ({reason})"),
@@ -211,5 +213,14 @@ pub(super) fn sweep(args: SweepArgs) -> Result<ExitCode, CliError> {
         );
         say!("wrote {} files to {}", files.len(), dir.display());
     }
+    out.emit(
+        Written::Dir(&dir),
+        serde_json::json!({
+            "points": points,
+            "arms": arms,
+            "failed_runs": info.failed,
+            "settling": info.settling,
+        }),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

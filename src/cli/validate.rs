@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use spasm::analysis::validate::TARGETS;
 
 use super::args::ValidateArgs;
-use super::{progress, CliError};
+use super::{progress, CliError, Output, Written};
 
 /// Run `spasm validate`; exit code 1 when a check fails.
 pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
+    let out = Output::new("validate", args.output);
     let chosen: Vec<_> = TARGETS
         .iter()
         .filter(|(n, _)| args.targets.is_empty() || args.targets.contains(n))
@@ -16,7 +17,7 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     let bar = progress::bar(
         chosen.len() as u64,
         "validating {bar:30} target {msg} ({pos}/{len})",
-        false,
+        out.quiet(),
     );
     let mut rows = Vec::new();
     for (n, target) in chosen {
@@ -26,12 +27,8 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     }
     bar.finish_and_clear();
     let failed = rows.iter().filter(|c| !c.pass).count();
-    if args.json {
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&rows).expect("checks serialise")
-        );
-    } else {
+    let passed = rows.len() - failed;
+    if out.text() {
         let w = rows
             .iter()
             .map(|c| c.name.chars().count())
@@ -54,8 +51,12 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, CliError> {
                 if c.pass { "pass" } else { "FAIL" }
             );
         }
-        say!("{} passed, {} failed", rows.len() - failed, failed);
+        say!("{passed} passed, {failed} failed");
     }
+    out.emit(
+        Written::Nothing,
+        serde_json::json!({ "checks": rows, "passed": passed, "failed": failed }),
+    )?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -169,7 +169,7 @@ pub fn write_compare(
     let path = tmp.join("comparison.csv");
     write_bytes(&path, &report::comparison_csv(c).map_err(csv_err(&path))?)?;
     names.push("comparison.csv");
-    let mut summary = report::summary_txt(c, cohort.map(|k| k.summary));
+    let mut summary = report::summary_txt(c, cohort.map(|k| k.summary), &scenario.time_unit);
     if !opts.relapse_margins.is_empty() {
         let mut csv = String::from("arm,relapse_margin_pct_MVC\n");
         summary.push_str("Relapse margin (smallest 2-min effort that tips back into spasm):\n");

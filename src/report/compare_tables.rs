@@ -233,8 +233,13 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, ::csv::Error> {
         .map_err(|e| ::csv::Error::from(e.into_error()))
 }
 
-/// `summary.txt`: a short text summary (also printed by `spasm compare`).
-pub fn summary_txt(c: &Comparison, cohort: Option<&CohortSummary>) -> String {
+/// `summary.txt`: a short text summary (also printed by `spasm compare`); the times
+/// when the cycle broke in the scenario's `time_unit` (s, min, h or d; hours if it is
+/// none of them).
+pub fn summary_txt(c: &Comparison, cohort: Option<&CohortSummary>, time_unit: &str) -> String {
+    let (unit, per_hour) =
+        crate::report::time_unit_seconds(time_unit).map_or(("h", 1.0), |s| (time_unit, HOUR / s));
+    let at = |h: f64| format!("{:.1} {unit}", h * per_hour);
     let w = window_label(c.auc_window_h);
     let r = c.reference_arm();
     let mut s = String::new();
@@ -296,7 +301,11 @@ pub fn summary_txt(c: &Comparison, cohort: Option<&CohortSummary>) -> String {
         .max()
         .unwrap_or(0);
     for a in by_time {
-        let _ = writeln!(s, "  {:<wname$}  {}", a.name, a.cycle.describe());
+        let cycle = match a.cycle {
+            Cycle::Broken(h) => format!("broken at {}", at(h)),
+            other => other.describe(),
+        };
+        let _ = writeln!(s, "  {:<wname$}  {cycle}", a.name);
     }
     if let Some(k) = cohort {
         let _ = writeln!(
@@ -344,8 +353,8 @@ pub fn summary_txt(c: &Comparison, cohort: Option<&CohortSummary>) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "Loop broken by {} h (no spasm from then to the end): {}{}.",
-            fmt_num(k.broken_from_h),
+            "Loop broken by {} {unit} (no spasm from then to the end): {}{}.",
+            fmt_num(k.broken_from_h * per_hour),
             list.join(", "),
             refa.map_or(String::new(), |a| format!(
                 "; {} {:.0} %",

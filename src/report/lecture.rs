@@ -71,6 +71,8 @@ pub struct LectureFiles {
     pub dir: PathBuf,
     /// Every file in it.
     pub files: Vec<PathBuf>,
+    /// The figures' stems, in order (`1_loop`, …).
+    pub figures: Vec<&'static str>,
 }
 
 /// One figure of the pack: its stem, title and caption (Markdown).
@@ -208,7 +210,7 @@ pub fn write_lecture(target: &Path, command_line: &[String]) -> Result<LectureFi
 
     // 6. Ranking.
     super::figures::write_chart(&dir, "6_ranking", &super::figures::endpoints_chart(&c))?;
-    let best = c.ranked().nth(0).map_or(String::new(), |a| a.name.clone());
+    let best = c.ranked().next().map_or(String::new(), |a| a.name.clone());
     captions.push(Caption {
         stem: "6_ranking",
         title: "The benchmark ranking",
@@ -247,6 +249,7 @@ pub fn write_lecture(target: &Path, command_line: &[String]) -> Result<LectureFi
     Ok(LectureFiles {
         files: names.iter().map(|n| dir.join(n)).collect(),
         dir,
+        figures: captions.iter().map(|c| c.stem).collect(),
     })
 }
 

@@ -347,11 +347,15 @@ fn arms<'a, 'i>(cx: &Cx, root: &Tbl<'a, 'i>) -> R<Vec<ArmSpec<'a, 'i>>> {
             ));
         }
         let interventions = match table.get("intervention") {
-            Some(iv) => cx.tables(
-                &iv,
-                "intervention",
-                "an array of tables: write [[arm.intervention]]",
-            )?,
+            Some(iv) => cx
+                .tables(
+                    &iv,
+                    "intervention",
+                    "an array of tables: write [[arm.intervention]]",
+                )?
+                .into_iter()
+                .filter(|t| !cx.skip.contains(&t.key))
+                .collect(),
             None => Vec::new(),
         };
         arms.push(ArmSpec {

@@ -50,9 +50,10 @@ pub(super) fn unit_text_is_sane(text: &str) -> bool {
 pub(super) struct Cx<'t> {
     pub(super) text: &'t str,
     pub(super) path: &'t str,
-    /// Keys of `[[trigger]]` and `[[arm]]` entries to read past as if absent
-    /// (`trigger[2]`, `arm[3]`): entries `spasm check` has already found a mistake in,
-    /// so that it can report the mistakes of the others. Empty when reading for a run.
+    /// Keys of `[[trigger]]`, `[[arm]]` and `[[arm.intervention]]` entries to read past
+    /// as if absent (`trigger[2]`, `arm[3]`, `arm[3].intervention[1]`): entries `spasm
+    /// check` has already found a mistake in, so that it can report the mistakes of the
+    /// others. Empty when reading for a run.
     pub(super) skip: &'t [String],
 }
 

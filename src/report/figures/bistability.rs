@@ -107,19 +107,18 @@ impl Drawable for Figure<'_> {
         let mid = style.pos(Pos::new(HPos::Left, VPos::Center));
         let (mut x, y) = (20, 86);
         for (kind, text) in entries {
-            match kind {
-                "band" => root.draw(&Rectangle::new(
+            if kind == "band" {
+                root.draw(&Rectangle::new(
                     [(x, y - 9), (x + 30, y + 9)],
                     BAND.filled(),
-                ))?,
-                _ => {
-                    let c = if kind == "rest" { REST } else { EFFORT };
-                    root.draw(&PathElement::new(
-                        vec![(x, y), (x + 30, y)],
-                        c.stroke_width(3),
-                    ))?;
-                    root.draw(&Circle::new((x + 15, y), 4, c.filled()))?;
-                }
+                ))?;
+            } else {
+                let c = if kind == "rest" { REST } else { EFFORT };
+                root.draw(&PathElement::new(
+                    vec![(x, y), (x + 30, y)],
+                    c.stroke_width(3),
+                ))?;
+                root.draw(&Circle::new((x + 15, y), 4, c.filled()))?;
             }
             root.draw(&Text::new(text.clone(), (x + 38, y), mid.clone()))?;
             x += 38 + root.estimate_text_size(&text, &style)?.0 as i32 + 30;

@@ -458,18 +458,18 @@ pub(super) fn event_label(i: &Impulse) -> &'static str {
 fn lanes(results: &[ArmResult], unit_s: f64, run: (f64, f64)) -> Vec<Lane> {
     let mut lanes: Vec<Lane> = Vec::new();
     let mut add = |label: &'static str, event: bool, item: (f64, f64, usize)| {
-        let lane = match lanes.iter().position(|l| l.label == label) {
-            Some(i) => &mut lanes[i],
-            None => {
-                lanes.push(Lane {
-                    label,
-                    event,
-                    items: Vec::new(),
-                    legend: String::new(),
-                });
-                lanes.last_mut().expect("just pushed")
-            }
-        };
+        if !lanes.iter().any(|l| l.label == label) {
+            lanes.push(Lane {
+                label,
+                event,
+                items: Vec::new(),
+                legend: String::new(),
+            });
+        }
+        let lane = lanes
+            .iter_mut()
+            .find(|l| l.label == label)
+            .expect("added above");
         lane.items.push(item);
     };
     for (i, r) in results.iter().enumerate() {
@@ -844,7 +844,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
             let (p0, p1) = (col_x + y_axis_w, col_x + col_w - right_gap);
             let top = grid_top + caption_h;
             let span = window.1 - window.0;
-            let max_ticks = (f64::from(p1 - p0) / (px(TICK_PX) as f64 * 4.0)).clamp(2.0, 12.0);
+            let max_ticks = (f64::from(p1 - p0) / (f64::from(px(TICK_PX)) * 4.0)).clamp(2.0, 12.0);
             let step = time_step(&fig.time_unit, span, max_ticks);
             let ticks: Vec<f64> = {
                 let first = (window.0 / step).ceil() * step;
