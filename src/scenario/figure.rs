@@ -11,8 +11,6 @@
 //! assert_eq!(FigureSettings::default().size_px, (1280, 720));
 //! ```
 
-use toml::de::DeValue;
-
 use super::error::ErrorKind;
 use super::walk::{Cx, Val, R};
 use crate::units::{Quantity, TIME};
@@ -266,20 +264,9 @@ impl PanelKind {
 
 /// The string items of array `v`, each with its own key and span.
 fn strings<'a, 'i>(cx: &Cx, v: &Val<'a, 'i>, expected: &str) -> R<Vec<(String, Val<'a, 'i>)>> {
-    let DeValue::Array(items) = v.v else {
-        return Err(cx.wrong_type(v, expected));
-    };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let val = Val {
-                key: format!("{}[{}]", v.key, i + 1),
-                span: item.span(),
-                v: item.get_ref(),
-            };
-            Ok((cx.string(&val, expected)?.to_string(), val))
-        })
+    cx.items(v, expected)?
+        .into_iter()
+        .map(|val| Ok((cx.string(&val, expected)?.to_string(), val)))
         .collect()
 }
 

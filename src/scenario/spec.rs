@@ -429,16 +429,8 @@ fn sweep(cx: &Cx, v: &Val) -> R<SweepTable> {
 
 fn depths(cx: &Cx, v: &Val) -> R<Vec<f64>> {
     let expected = "an array of depths such as [\"2.5 cm\"]";
-    let DeValue::Array(items) = v.v else {
-        return Err(cx.wrong_type(v, expected));
-    };
     let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let val = Val {
-            key: format!("{}[{}]", v.key, i + 1),
-            span: item.span(),
-            v: item.get_ref(),
-        };
+    for val in cx.items(v, expected)? {
         let d = cx.ranged(&val, &LENGTH, 0.0, true, limits::MAX_DEPTH_CM, |x| {
             format!("{} cm", num_str(x))
         })?;

@@ -381,21 +381,27 @@ impl Cx<'_> {
         what: &str,
         expected: &str,
     ) -> R<Vec<Tbl<'a, 'i>>> {
+        self.items(v, expected)?
+            .iter()
+            .enumerate()
+            .map(|(i, val)| self.table(val, &format!("{what} {}", i + 1), expected))
+            .collect()
+    }
+
+    /// The items of array `v`, each with its own key (`key[N]`, 1-based) and span.
+    pub(super) fn items<'a, 'i>(&self, v: &Val<'a, 'i>, expected: &str) -> R<Vec<Val<'a, 'i>>> {
         let DeValue::Array(items) = v.v else {
             return Err(self.wrong_type(v, expected));
         };
-        items
+        Ok(items
             .iter()
             .enumerate()
-            .map(|(i, item)| {
-                let val = Val {
-                    key: format!("{}[{}]", v.key, i + 1),
-                    span: item.span(),
-                    v: item.get_ref(),
-                };
-                self.table(&val, &format!("{what} {}", i + 1), expected)
+            .map(|(i, item)| Val {
+                key: format!("{}[{}]", v.key, i + 1),
+                span: item.span(),
+                v: item.get_ref(),
             })
-            .collect()
+            .collect())
     }
 
     /// A quantity with a range check `lo < x ≤ hi` (or `lo ≤ x` when `lo_incl`).

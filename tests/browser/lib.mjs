@@ -114,7 +114,7 @@ export function spasmRun(toml) {
     fs.writeFileSync(path.join(dir, "scenario.toml"), toml);
     const p = spawnSync(SPASM, ["run", path.join(dir, "scenario.toml"), "-o", path.join(dir, "out"), "--quiet", "--json"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
     const ok = p.status === 0;
-    const endpoints = ok ? JSON.parse(p.stdout).map((a) => ({ arm: a.arm, ...(a.endpoints ?? a) })) : null;
+    const endpoints = ok ? JSON.parse(p.stdout).summary.arms.map((a) => ({ arm: a.arm, ...a.endpoints })) : null;
     return { ok, status: p.status, stderr: p.stderr, endpoints, files: ok ? fs.readdirSync(path.join(dir, "out")) : [] };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
