@@ -28,7 +28,7 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run a scenario file (or the embedded default) and write trajectories, endpoints, figures and a manifest.
     #[command(
-        after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json   # one JSON document: command, dir, files, warnings, summary"
+        after_help = "Examples:\n  spasm run\n  spasm run examples/ibuprofen_cyclobenzaprine.toml -o out/combo\n  spasm run examples/hot_pack.toml --quiet --json   # one JSON document: command, dir, files, warnings, summary\n  spasm run --window \"0 h..3 h\" --window all --panels contraction,perfusion,oxygen,pain --theme dark"
     )]
     Run(RunArgs),
     /// Read scenario files without running them: every mistake (not only the first)
