@@ -3,8 +3,10 @@
 //! column group per time window. How it is drawn comes from the scenario's
 //! [`FigureSettings`] (`[figure]` and the command-line flags).
 //!
-//! Length: one figure (≈ 700 lines): its data (panels, lanes), the layout of the grid
-//! and the drawing, which read best together.
+//! Length: one figure (≈ 1200 lines after formatting): its data (series, panels,
+//! lanes; ≈ 400), the layout of the grid and the drawing (≈ 600) and their tests,
+//! which share the figure's types. If it grows, the data goes into a module of its
+//! own first.
 //!
 //! The default panels tell the loop in order, column by column: contraction,
 //! intramuscular pressure, perfusion (flow Q against the open fraction of the vessels
