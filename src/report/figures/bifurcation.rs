@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use super::{write_figure, DrawResult, Drawable, FAMILY};
+use super::{named_groups, write_figure, DrawResult, Drawable, FAMILY};
 use crate::analysis::bifurcation::{held_index, Diagram, FoldCurves, RegionKind};
 use crate::continuation::Stability;
 use crate::model::idx;
@@ -86,18 +86,7 @@ impl Drawable for Bifurcation<'_> {
 
 /// "healthy, chronic_stress at 0; acute_injury at 0.5": sets grouped by value.
 fn named_label(d: &Diagram) -> String {
-    let mut groups: Vec<(f64, Vec<&str>)> = Vec::new();
-    for (set, v) in &d.named {
-        if *v < d.axis.lo || *v > d.axis.hi {
-            continue;
-        }
-        match groups.iter_mut().find(|(g, _)| g == v) {
-            Some((_, names)) => names.push(set),
-            None => groups.push((*v, vec![set])),
-        }
-    }
-    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
-    groups
+    named_groups(&d.named, (d.axis.lo, d.axis.hi))
         .iter()
         .map(|(v, names)| format!("{} at {v}", names.join(", ")))
         .collect::<Vec<_>>()

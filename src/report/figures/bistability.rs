@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use super::{write_figure, DrawResult, Drawable, FAMILY};
+use super::{named_groups, write_figure, DrawResult, Drawable, FAMILY};
 use crate::analysis::bifurcation::named_values;
 use crate::analysis::bistability::{Branches, BISTABLE_THRESHOLD, PROBE_EFFORT};
 use crate::report::OutputError;
@@ -156,6 +156,8 @@ impl Drawable for Figure<'_> {
             )),
             _ => None,
         };
+        // Named patients grouped by injury: a marker on the axis, names above it.
+        let named = named_groups(&self.named, (f64::NEG_INFINITY, h_max));
         let series = [
             ("A", "Contraction (%MVC)", 100.0, true),
             ("B", "Pain (NRS 0–10)", 1.0, false),
@@ -224,20 +226,12 @@ impl Drawable for Figure<'_> {
                 }
                 chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, colour.filled())))?;
             }
-            // Named patients grouped by injury: a marker on the axis, names above it.
-            let mut groups: Vec<(f64, Vec<String>)> = Vec::new();
-            for (name, h) in self.named.iter().filter(|(_, h)| *h <= h_max) {
-                match groups.iter_mut().find(|(g, _)| g == h) {
-                    Some((_, names)) => names.push(name.replace('_', " ")),
-                    None => groups.push((*h, vec![name.replace('_', " ")])),
-                }
-            }
-            for (h, names) in groups {
-                let (x, y) = chart.backend_coord(&(h, 0.0));
+            for (h, names) in &named {
+                let (x, y) = chart.backend_coord(&(*h, 0.0));
                 root.draw(&TriangleMarker::new((x, y - 8), 8, NAMED.filled()))?;
                 if contraction {
                     root.draw(&Text::new(
-                        names.join(", "),
+                        names.join(", ").replace('_', " "),
                         (x + 4, y - 20),
                         (FAMILY, 14.0)
                             .into_font()

@@ -137,6 +137,43 @@ fn plot_err<E: std::error::Error>(path: &Path) -> impl Fn(E) -> OutputError + '_
     }
 }
 
+/// Named parameter sets with their values (`analysis::bifurcation::named_values`)
+/// grouped by value, in increasing order, keeping the values in `range`: the sets that
+/// sit at one point of an axis.
+pub(crate) fn named_groups(named: &[(String, f64)], range: (f64, f64)) -> Vec<(f64, Vec<&str>)> {
+    let mut groups: Vec<(f64, Vec<&str>)> = Vec::new();
+    for (set, v) in named
+        .iter()
+        .filter(|(_, v)| (range.0..=range.1).contains(v))
+    {
+        match groups.iter_mut().find(|(g, _)| g == v) {
+            Some((_, names)) => names.push(set),
+            None => groups.push((*v, vec![set])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    groups
+}
+
+/// `text` cut at the end, `step` characters at a time and marked "…", until it is at
+/// most `width` px wide in `style` or down to `min_chars` characters.
+pub(crate) fn fit_text<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    width: i32,
+    (min_chars, step): (usize, usize),
+) -> Result<String, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut text = text.to_string();
+    while text.chars().count() > min_chars
+        && root.estimate_text_size(&text, style)?.0 as i32 > width
+    {
+        let n = text.chars().count();
+        text = text.chars().take(n - step).collect::<String>() + "…";
+    }
+    Ok(text)
+}
+
 /// The smallest step of the form m·10ᵏ (m one of `mantissas`, within [1, 10]) that is
 /// at least `raw`: ticks at round numbers.
 pub(crate) fn nice_step(raw: f64, mantissas: &[f64]) -> f64 {

@@ -10,9 +10,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use super::timecourse::{event_label, kind_colour, marker, to_pixels, Frame};
+use super::timecourse::{event_label, kind_colour, marker, time_step, to_pixels, Frame};
 use super::{
-    decimals_for, nice_step, tick_label, write_figure, DrawResult, Drawable, FAMILY, STEPS_125,
+    decimals_for, fit_text, nice_step, tick_label, write_figure, DrawResult, Drawable, FAMILY,
+    STEPS_125,
 };
 use crate::model::idx;
 use crate::report::OutputError;
@@ -24,6 +25,8 @@ const SIZE: (u32, u32) = (1280, 720);
 const REFERENCE: RGBColor = RGBColor(150, 150, 150);
 const TREATED: RGBColor = RGBColor(0, 114, 178);
 const MUTED: RGBColor = RGBColor(70, 70, 70);
+/// Most ticks on a panel's time axis.
+const X_TICKS: f64 = 4.0;
 /// Opacity of a session's shading.
 const SHADE_OPACITY: f64 = 0.3;
 
@@ -111,7 +114,7 @@ impl Drawable for Multiples<'_> {
             * 1.1;
         let reference = contraction(self.reference);
         let (x0, x1) = self.window_h;
-        let x_step = nice_step((x1 - x0) / 4.0, &[1.0, 2.0, 2.4, 4.8, 10.0]);
+        let x_step = time_step("h", x1 - x0, X_TICKS);
         let y_step = nice_step(y_max / 3.0, &STEPS_125);
         for (i, (arm, line)) in self.arms.iter().enumerate() {
             let (c, r) = ((i % cols) as i32, (i / cols) as i32);
@@ -124,13 +127,7 @@ impl Drawable for Multiples<'_> {
                 py: (cy + 42, cy + cell_h - 22),
             };
             let bold = (FAMILY, 15.0, FontStyle::Bold).into_font().color(&BLACK);
-            let mut name = arm.name.clone();
-            while name.chars().count() > 4
-                && root.estimate_text_size(&name, &bold)?.0 as i32 > cell_w - 14
-            {
-                let n = name.chars().count();
-                name = name.chars().take(n - 2).collect::<String>() + "…";
-            }
+            let name = fit_text(root, &arm.name, &bold, cell_w - 14, (4, 2))?;
             root.draw(&Text::new(name, (f.px.0, cy + 4), bold))?;
             root.draw(&Text::new(
                 line.clone(),

@@ -23,8 +23,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 use super::{
-    arm_colour, decimals_for, nice_step, svg_text, tick_label, write_figure, DrawResult, Drawable,
-    FAMILY, STEPS_125,
+    arm_colour, decimals_for, fit_text, nice_step, svg_text, tick_label, write_figure, DrawResult,
+    Drawable, FAMILY, STEPS_125,
 };
 use crate::model::idx;
 use crate::protocol::{Drug, Impulse};
@@ -513,7 +513,7 @@ fn lanes(results: &[ArmResult], unit_s: f64, run: (f64, f64)) -> Vec<Lane> {
 }
 
 /// Nice tick step for a time axis in `unit` spanning `span`, at most `max_ticks`.
-fn time_step(unit: &str, span: f64, max_ticks: f64) -> f64 {
+pub(super) fn time_step(unit: &str, span: f64, max_ticks: f64) -> f64 {
     let candidates: &[f64] = match unit {
         "h" => &[
             0.25, 0.5, 1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 48.0, 72.0, 168.0, 336.0, 720.0,
@@ -709,13 +709,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure) -> Draw
         .color(&pal.text);
     // A title longer than any figure is wide is cut first, so that fitting it takes a
     // few measurements, not one per character.
-    let mut title: String = fig.title.chars().take(MAX_TITLE_CHARS).collect();
-    while title.chars().count() > 10
-        && root.estimate_text_size(&title, &title_style)?.0 as i32 > w - 2 * left
-    {
-        let n = title.chars().count();
-        title = title.chars().take(n - 4).collect::<String>() + "…";
-    }
+    let title: String = fig.title.chars().take(MAX_TITLE_CHARS).collect();
+    let title = fit_text(root, &title, &title_style, w - 2 * left, (10, 4))?;
     root.draw(&Text::new(title, (left, y), title_style))?;
     y += px(TITLE_PX + 8.0);
     let sub_style = muted(SUBTITLE_PX);
